@@ -1,0 +1,7 @@
+"""Programme evaluation: difference-in-differences, event studies, staggered
+adoption, randomization inference and synthetic control (generic; no KZ specifics
+except in :mod:`analysis.programmes.treatments` and
+:mod:`analysis.programmes.evaluate`, which read the project's programme table).
+"""
+from .did import did
+from .inference import wild_cluster_bootstrap
