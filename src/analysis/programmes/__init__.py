@@ -4,4 +4,5 @@ except in :mod:`analysis.programmes.treatments` and
 :mod:`analysis.programmes.evaluate`, which read the project's programme table).
 """
 from .did import did
+from .event_study import event_study
 from .inference import wild_cluster_bootstrap
