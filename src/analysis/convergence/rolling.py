@@ -1,0 +1,76 @@
+"""β-convergence over rolling windows: when did convergence start or stop?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import pandas as pd
+
+from ._panel import PanelError, tidy_panel
+from .beta import beta
+
+__all__ = ["rolling_beta"]
+
+COLUMNS = ("start", "end", "beta", "se", "pvalue", "speed", "speed_se", "half_life",
+           "half_life_se", "n", "verdict", "alpha")
+
+
+def rolling_beta(panel: pd.DataFrame, value: str, *, window: int = 10, step: int = 1,
+                 start: int | None = None, end: int | None = None,
+                 controls: Sequence[str] | None = None, region: str = "region",
+                 year: str = "year", cov_type: str = "HC1",
+                 alpha: float = 0.05) -> pd.DataFrame:
+    """Cross-section β (see :func:`beta`) for every window ``[t, t + window]``.
+
+    Windows start at ``start, start + step, ...`` while ``t + window <= end``.
+    A window with too few regions for the regression is left out.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        Tidy panel.
+    value : str
+        Column of positive levels.
+    window, step : int
+        Window length and the distance between window starts, in years.
+    start, end : int, optional
+        First and last year (default: first and last year with a value).
+    controls, region, year, cov_type, alpha
+        As in :func:`beta`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by window start; columns ``start, end, beta, se, pvalue,
+        speed, speed_se, half_life, half_life_se, n, verdict, alpha``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"region": list("abcd") * 3, "year": [0] * 4 + [5] * 4 + [10] * 4,
+    ...                   "y": [1.0, 2, 3, 4, 1.3, 2.3, 3.1, 4.0, 1.6, 2.5, 3.2, 4.1]})
+    >>> rolling_beta(p, "y", window=5, step=5)["n"].tolist()
+    [4, 4]
+    """
+    controls = tuple(controls or ())
+    source = str(panel.attrs.get("source", "panel"))
+    if int(window) < 1 or int(step) < 1:
+        raise PanelError(source, None, year, (window, step), "window and step of at least one year")
+    data = tidy_panel(panel, [value, *controls], region=region, year=year)
+    data.attrs["source"] = source
+    observed = data[data[value].notna()]
+    if observed.empty:
+        raise PanelError(source, None, value, "(no values)", "positive levels")
+    first = int(observed[year].min()) if start is None else int(start)
+    last = int(observed[year].max()) if end is None else int(end)
+    present = observed.groupby(year)[region].apply(set).to_dict()
+    rows = []
+    for t in range(first, last - int(window) + 1, int(step)):
+        both = present.get(t, set()) & present.get(t + int(window), set())
+        if len(both) <= 2 + len(controls):
+            continue
+        result = asdict(beta(data, value, t, t + int(window), controls=controls, region=region,
+                             year=year, cov_type=cov_type, alpha=alpha))
+        rows.append({c: result[c] for c in COLUMNS})
+    out = pd.DataFrame(rows, columns=list(COLUMNS))
+    return out.set_index(pd.Index(out["start"], name="window_start"))
