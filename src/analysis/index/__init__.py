@@ -1,0 +1,45 @@
+"""Composite development index, its uncertainty, and transparent selection of regions.
+
+The framework (pillars, indicators, weights, method choices, selection rules)
+is declared in data (``data/index.yml``) and read by :func:`load_framework`;
+polarity comes from the indicator metadata. The steps follow the JRC/OECD
+*Handbook on Constructing Composite Indicators* (2008).
+
+Entry points
+------------
+load_framework(path=None, *, polarity=None)      -> Framework
+build_index(panel, framework, year=None, *, national=None) -> IndexResult
+coherence(result)                                 -> CoherenceReport
+sensitivity(panel, framework, year=None, *, national=None, draws=None, seed=None) -> SensitivityResult
+select_regions(result, rules=None, *, sensitivity=None) -> SelectionResult
+index_over_time(panel, framework, years=None, *, national=None, base_year=None) -> IndexOverTime
+covered_years(panel, framework)                   -> list of years with full indicator coverage
+
+Nothing here is specific to one country.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from analysis.index import Framework, Pillar, build_index, select_regions
+>>> fw = Framework("toy", (Pillar("a", 1.0, ("x",), (1.0,)),), {"x": 1})
+>>> panel = pd.DataFrame({"region": list("ABC"), "year": 2020, "x": [1.0, 2.0, 3.0]})
+>>> build_index(panel, fw).table["rank"].to_dict()
+{'C': 1, 'B': 2, 'A': 3}
+"""
+
+from analysis.index.build import build_index
+from analysis.index.coherence import coherence
+from analysis.index.framework import Framework, FrameworkError, Method, Pillar, Rule, load_framework
+from analysis.index.overtime import index_over_time
+from analysis.index.prepare import IndexInputError, coverage, covered_years
+from analysis.index.results import (CoherenceReport, IndexOverTime, IndexResult, SelectionResult,
+                                    SensitivityResult)
+from analysis.index.selection import select_regions
+from analysis.index.sensitivity import sensitivity
+
+__all__ = [
+    "build_index", "coherence", "sensitivity", "select_regions", "index_over_time", "load_framework",
+    "covered_years", "coverage", "Framework", "Pillar", "Rule", "Method", "FrameworkError",
+    "IndexInputError", "IndexResult", "CoherenceReport", "SensitivityResult", "SelectionResult",
+    "IndexOverTime",
+]
