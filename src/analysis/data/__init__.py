@@ -1,0 +1,24 @@
+"""Aimaq's data room: load, validate and harmonise the official regional statistics in ``data/``.
+
+Public API (the contract in ARCHITECTURE.md)::
+
+    load_panel(basis="stable"|"current", data_dir=None, *, until=None, include_unverified=False, as_of=None)
+    load_national(data_dir=None, *, until=None, as_of=None)
+    load_regions(), load_indicators(), load_programmes(), units(year, basis)
+    DataError(file, row, column, value, expected)
+"""
+
+from analysis.data.errors import DataError
+from analysis.data.metadata import load_indicators, load_programmes, load_regions, units
+from analysis.data.panel import DERIVED, load_national, load_panel
+
+__all__ = [
+    "DataError",
+    "DERIVED",
+    "load_indicators",
+    "load_national",
+    "load_panel",
+    "load_programmes",
+    "load_regions",
+    "units",
+]

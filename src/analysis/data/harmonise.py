@@ -1,0 +1,83 @@
+"""Put stored figures on one basis of units: ``stable`` (16 units comparable since 1990) or
+``current`` (today's 20 units, today's territory only).
+
+Rules (see SOURCES.md): a figure published for the unit's own territory always wins; otherwise the
+parts are aggregated, and only when every part has a figure -- so years that BNS publishes both
+before and after a split (South Kazakhstan vs Turkistan + Shymkent back-casts) are never counted
+twice. Extensive indicators are summed; rates are weighted by the parts' 1 January population
+and flagged approximate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.data.units import current_map, stable_map
+
+WEIGHT = "population_jan1"
+
+
+def harmonise(obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame, basis: str):
+    """Map stored observations onto the units of ``basis``.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Stored observations (columns ``region, year, indicator, territory, value``), sub-national.
+    regions, indicators : DataFrame
+        The metadata tables.
+    basis : {"stable", "current"}
+
+    Returns
+    -------
+    long : DataFrame
+        Columns ``unit, year, indicator, value``, one row per cell with a figure.
+    approximate : set of (unit, year, indicator)
+        Cells that are population-weighted approximations.
+
+    Examples
+    --------
+    >>> from analysis.data.tables import load_tables
+    >>> t = load_tables(None)
+    >>> long, approx = harmonise(t.observations, t.regions, t.indicators, "stable")
+    >>> sorted(long["unit"].unique())[-1]
+    'KZ-SKO'
+    """
+    mapping = stable_map(regions) if basis == "stable" else current_map(regions)
+    merged = obs[["region", "year", "indicator", "territory", "value"]].merge(
+        mapping, on=["region", "territory"], how="inner"
+    )
+    primary = merged[merged["role"] == "primary"][["unit", "year", "indicator", "value"]]
+    parts = merged[merged["role"] == "component"]
+    if parts.empty:
+        return primary.reset_index(drop=True), set()
+
+    # Parts count only where no figure exists for the unit's own territory.
+    have = pd.MultiIndex.from_frame(primary[["unit", "year", "indicator"]])
+    parts = parts[~pd.MultiIndex.from_frame(parts[["unit", "year", "indicator"]]).isin(have)]
+    how = indicators.set_index("id")["aggregation"]
+    parts = parts.assign(how=parts["indicator"].map(how))
+
+    weights = obs.loc[obs["indicator"] == WEIGHT, ["region", "territory", "year", "value"]]
+    parts = parts.merge(
+        weights.rename(columns={"value": "weight"}), on=["region", "territory", "year"], how="left"
+    )
+    parts["weighted"] = parts["value"] * parts["weight"]
+    grouped = parts.groupby(["unit", "year", "indicator"], sort=False).agg(
+        n=("value", "size"),
+        n_needed=("n_components", "first"),
+        how=("how", "first"),
+        total=("value", "sum"),
+        wsum=("weighted", lambda s: s.sum(min_count=len(s))),
+        w=("weight", lambda s: s.sum(min_count=len(s))),
+    )
+    complete = grouped[grouped["n"] == grouped["n_needed"]]
+    is_sum = complete["how"] == "sum"
+    value = np.where(is_sum, complete["total"], complete["wsum"] / complete["w"])
+    built = complete.assign(value=value).reset_index()[["unit", "year", "indicator", "value", "how"]]
+    built = built[built["value"].notna()]
+    approx = built[built["how"] == "population_weighted"]
+    approximate = set(zip(approx["unit"], approx["year"].astype(int), approx["indicator"]))
+    long = pd.concat([primary, built.drop(columns="how")], ignore_index=True)
+    return long, approximate

@@ -1,0 +1,145 @@
+"""``load_panel`` and ``load_national``: the regions x years panel every notebook starts from."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from analysis.data.checks import check_national_sums
+from analysis.data.derived import DERIVED, add_derived
+from analysis.data.errors import DataError
+from analysis.data.harmonise import harmonise
+from analysis.data.tables import Tables, load_tables
+from analysis.data.units import current_units, stable_units
+
+BASES = ("stable", "current")
+
+
+def effective_observations(tables: Tables, as_of: str | None, include_unverified: bool = False) -> pd.DataFrame:
+    """The observations in force on date ``as_of`` (ISO ``YYYY-MM-DD``; None = today's files).
+
+    A value recorded after ``as_of`` is dropped; a value revised after ``as_of`` is replaced by the
+    version recorded in ``revisions.csv`` that was in force on that date.
+
+    Examples
+    --------
+    >>> t = load_tables(None)
+    >>> len(effective_observations(t, "2000-01-01"))
+    0
+    """
+    obs = tables.observations
+    if include_unverified:
+        obs = pd.concat([obs, tables.unverified])
+    if as_of is None:
+        return obs
+    if not (isinstance(as_of, str) and len(as_of) == 10 and as_of[4] == "-" and as_of[7] == "-"):
+        raise DataError("(argument as_of)", None, None, as_of, "an ISO date YYYY-MM-DD")
+    rev = tables.revisions
+    old = rev[(rev["recorded"] <= as_of) & (rev["superseded"] > as_of)]
+    return pd.concat([obs[obs["recorded"] <= as_of], old[obs.columns]])
+
+
+def _wide(long: pd.DataFrame, index: list[str], columns: list[str]) -> pd.DataFrame:
+    wide = long.pivot(index=index, columns="indicator", values="value")
+    return wide.reindex(columns=columns)
+
+
+def _indicator_columns(tables: Tables, include_unverified: bool) -> list[str]:
+    ind = tables.indicators
+    keep = ind["derived"] == "false"
+    if not include_unverified:
+        keep &= ind["status"] == "verified"
+    return list(ind.loc[keep, "id"])
+
+
+def _national(tables: Tables, obs: pd.DataFrame, columns: list[str], until: int | None) -> pd.DataFrame:
+    nat = obs[obs["region"] == "KZ"]
+    if until is not None:
+        nat = nat[nat["year"] <= until]
+    wide = _wide(nat, ["year"], columns).reset_index()
+    wide["year"] = wide["year"].astype(int)
+    wide = wide.sort_values("year").reset_index(drop=True)
+    return add_derived(wide, national=None, group=None)
+
+
+def load_national(data_dir: str | os.PathLike | None = None, *, until: int | None = None,
+                  as_of: str | None = None, include_unverified: bool = False) -> pd.DataFrame:
+    """Kazakhstan's national series, indexed by year, with the same indicator columns as the panel.
+
+    Examples
+    --------
+    >>> nat = load_national(until=2020)
+    >>> int(nat.index.max()), round(float(nat.loc[2019, "grp_per_capita_rel"]), 6)
+    (2020, 1.0)
+    """
+    tables = load_tables(data_dir)
+    obs = effective_observations(tables, as_of, include_unverified)
+    columns = _indicator_columns(tables, include_unverified)
+    return _national(tables, obs, columns, until).set_index("year")
+
+
+def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None, *,
+               until: int | None = None, include_unverified: bool = False,
+               as_of: str | None = None) -> pd.DataFrame:
+    """The regions x years panel on one basis of units, checked on every load.
+
+    Parameters
+    ----------
+    basis : {"stable", "current"}
+        ``stable``: 16 units comparable since 1990 (South Kazakhstan ``KZ-SKO`` = Turkistan +
+        Shymkent; 2022's Abai, Jetisu and Ulytau folded back into their parents).
+        ``current``: today's 20 units on today's territory; missing where BNS gives no figure.
+    data_dir : path, optional
+        Data directory; None means ``$AIMAQ_DATA_DIR`` or the project's ``data/``.
+    until : int, optional
+        Keep years ``<= until`` (edition ``until`` sees no later data; so its last
+        average population, which needs 1 January of the next year, is missing).
+    include_unverified : bool
+        Add the unverified series of ``unverified.csv`` (off for every analysis by default).
+    as_of : str, optional
+        ISO date: rebuild the panel with the figures in force on that date (revisions undone).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``region``, ``year``, then one float column per stored and derived indicator;
+        one row per unit and year from the first to the last year with any figure.
+        ``attrs["approximate"]`` is the set of (region, year, indicator) that are
+        population-weighted approximations; ``attrs["basis"]`` the basis.
+
+    Examples
+    --------
+    >>> panel = load_panel("stable", until=2020)
+    >>> panel["region"].nunique(), int(panel["year"].max())
+    (16, 2020)
+    >>> row = panel[(panel.region == "KZ-SKO") & (panel.year == 2020)]
+    >>> bool(row["grp_nominal"].notna().all())
+    True
+    """
+    if basis not in BASES:
+        raise DataError("(argument basis)", None, None, basis, "one of 'stable', 'current'")
+    tables = load_tables(data_dir)
+    obs = effective_observations(tables, as_of, include_unverified)
+    sub = obs[obs["region"] != "KZ"]
+    long, approximate = harmonise(sub, tables.regions, tables.indicators, basis)
+    if basis == "stable":
+        check_national_sums(long, obs, "observations.csv")
+    columns = _indicator_columns(tables, include_unverified)
+    units = stable_units(tables.regions) if basis == "stable" else current_units(tables.regions)
+    years = range(int(sub["year"].min()), int(sub["year"].max()) + 1) if len(sub) else range(0)
+    long = long.rename(columns={"unit": "region"})
+    grid = pd.MultiIndex.from_product([units, years], names=["region", "year"])
+    wide = _wide(long, ["region", "year"], columns).reindex(grid).reset_index()
+    if until is not None:
+        wide = wide[wide["year"] <= until].reset_index(drop=True)
+        approximate = {cell for cell in approximate if cell[1] <= until}
+    national = _national(tables, obs, columns, until)
+    panel = add_derived(wide, national=national, group="region")
+    panel.columns.name = None
+    panel.attrs["approximate"] = approximate
+    panel.attrs["basis"] = basis
+    return panel
+
+
+__all__ = ["load_panel", "load_national", "DERIVED"]

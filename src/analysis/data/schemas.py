@@ -1,0 +1,193 @@
+"""Column schemas of the data files (pandera) and the table reader that applies them.
+
+Every file is read as UTF-8 text, all cells as strings, then coerced and checked by
+its pandera schema; the first failure becomes a :class:`DataError` naming file, row
+(1-based line number, header = line 1), column, value and expectation.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.data.errors import DataError
+
+DATE = r"^\d{4}(-\d{2}-\d{2})?$"  # a year, or an ISO date
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+CODE = r"^KZ(-[0-9A-Z]+(-[0-9A-Z]+)?)?$"
+IDENT = r"^[a-z][a-z0-9_]*$"
+
+_text = dict(dtype=str, nullable=False)
+
+OBSERVATION_COLUMNS = {
+    "region": pa.Column(checks=pa.Check.str_matches(CODE), **_text),
+    "year": pa.Column(int, pa.Check.in_range(1990, 2100), coerce=True),
+    "indicator": pa.Column(checks=pa.Check.str_matches(IDENT), **_text),
+    "territory": pa.Column(checks=pa.Check.isin(["", "pre-2022", "post-2022"]), **_text),
+    "value": pa.Column(float, pa.Check(lambda s: s.notna() & (abs(s) < float("inf"))), coerce=True),
+    "source": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+    "note": pa.Column(**_text),
+    "recorded": pa.Column(checks=pa.Check.str_matches(ISO_DATE), **_text),
+}
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "observations.csv": pa.DataFrameSchema(OBSERVATION_COLUMNS),
+    "unverified.csv": pa.DataFrameSchema(OBSERVATION_COLUMNS),
+    "revisions.csv": pa.DataFrameSchema(
+        {
+            **OBSERVATION_COLUMNS,
+            "superseded": pa.Column(checks=pa.Check.str_matches(ISO_DATE), **_text),
+            "superseded_by": pa.Column(**_text),
+        }
+    ),
+    "regions.csv": pa.DataFrameSchema(
+        {
+            "code": pa.Column(checks=pa.Check.str_matches(CODE), unique=True, **_text),
+            "name_kk": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "name_ru": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "name_en": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "kind": pa.Column(checks=pa.Check.isin(["country", "oblast", "city"]), **_text),
+            "valid_from": pa.Column(checks=pa.Check.str_matches(f"({DATE})|^$"), **_text),
+            "valid_to": pa.Column(checks=pa.Check.str_matches(f"({DATE})|^$"), **_text),
+            "parent": pa.Column(**_text),
+            "successors": pa.Column(**_text),
+            "split_year": pa.Column(checks=pa.Check.str_matches(r"^(\d{4})?$"), **_text),
+            "backcast_from": pa.Column(checks=pa.Check.str_matches(r"^(\d{4})?$"), **_text),
+            "iso_alpha_old": pa.Column(**_text),
+            "kato": pa.Column(**_text),
+            "note": pa.Column(**_text),
+        }
+    ),
+    "indicators.csv": pa.DataFrameSchema(
+        {
+            "id": pa.Column(checks=pa.Check.str_matches(IDENT), unique=True, **_text),
+            **{
+                f"{field}_{lang}": pa.Column(checks=pa.Check.str_length(min_value=1), **_text)
+                for field in ("name", "unit")
+                for lang in ("kk", "ru", "en")
+            },
+            "pillar": pa.Column(checks=pa.Check.isin(["economic", "social", "environmental"]), **_text),
+            "polarity": pa.Column(checks=pa.Check.isin(["positive", "negative", "neutral"]), **_text),
+            "aggregation": pa.Column(
+                checks=pa.Check.isin(["sum", "population_weighted", "derived"]), **_text
+            ),
+            "derived": pa.Column(checks=pa.Check.isin(["true", "false"]), **_text),
+            "status": pa.Column(checks=pa.Check.isin(["verified", "unverified"]), **_text),
+            "min": pa.Column(float, coerce=True),
+            "max": pa.Column(float, coerce=True),
+            "source": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+        }
+    ),
+    "programmes.csv": pa.DataFrameSchema(
+        {
+            "programme": pa.Column(checks=pa.Check.str_matches(IDENT), **_text),
+            "kind": pa.Column(
+                checks=pa.Check.isin(["sez", "monotown", "programme", "programme_funding"]), **_text
+            ),
+            "name_kk": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "name_ru": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "name_en": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "region": pa.Column(checks=pa.Check.str_matches(CODE), **_text),
+            "start": pa.Column(checks=pa.Check.str_matches(f"({DATE})|^$"), **_text),
+            "end": pa.Column(checks=pa.Check.str_matches(f"({DATE})|^$"), **_text),
+            "legal_act": pa.Column(**_text),
+            "source": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "confidence": pa.Column(checks=pa.Check.isin(["high", "medium", "low"]), **_text),
+            "note": pa.Column(**_text),
+        }
+    ),
+}
+
+_EXPECTED = {
+    "str_matches": "text matching {pattern}",
+    "isin": "one of {allowed}",
+    "in_range": "a number in [{min_value}, {max_value}]",
+    "str_length": "a non-empty text",
+}
+
+
+def decode_utf8(raw: bytes, file: str) -> str:
+    """Decode a file's bytes as UTF-8, naming the line of the first bad byte.
+
+    Examples
+    --------
+    >>> decode_utf8("a,b\\n".encode(), "x.csv")
+    'a,b\\n'
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise DataError(file, line, None, raw[err.start : err.start + 4], "UTF-8 text") from None
+    return text.removeprefix("\ufeff")
+
+
+def _expectation(check: str, schema: pa.DataFrameSchema, column: str) -> str:
+    if check.startswith(("coerce_dtype", "dtype")):
+        kind = check.split("'")[1] if "'" in check else check
+        return {"int64": "a whole number", "float64": "a number", "str": "text"}.get(kind, kind)
+    if check == "column_in_dataframe":
+        return "the column to be present"
+    if check == "field_uniqueness":
+        return "a unique value"
+    if check == "not_nullable":
+        return "a value (empty cell)"
+    for chk in schema.columns[column].checks:
+        if chk.name and check.startswith(chk.name):
+            template = _EXPECTED.get(chk.name)
+            if template:
+                stats = {k: (sorted(v) if isinstance(v, (set, frozenset, list)) else v)
+                         for k, v in (chk.statistics or {}).items()}
+                return template.format(**stats)
+    return "a finite number" if column == "value" else f"a value passing {check}"
+
+
+def validate_table(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Coerce and check one table with its schema; raise DataError on the first failure.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["x"]})
+    >>> validate_table(frame, "indicators.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    analysis.data.errors.DataError: indicators.csv, row 1, column 'name_kk': got 'missing', expected ...
+    """
+    schema = SCHEMAS[file]
+    for column in schema.columns:
+        if column not in frame.columns:
+            raise DataError(file, 1, column, "missing", f"a header with the column {column!r}")
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases.copy()
+        cases["_row"] = pd.to_numeric(cases["index"], errors="coerce")
+        cases = cases.sort_values("_row", na_position="last", kind="stable")
+        first = cases.iloc[0]
+        row = None if pd.isna(first["_row"]) else int(first["_row"]) + 2
+        column = first["column"]
+        value = frame[column].iloc[int(first["_row"])] if row is not None else first["failure_case"]
+        raise DataError(file, row, column, value, _expectation(str(first["check"]), schema, column)) from None
+
+
+def read_table(data_dir: Path, file: str) -> pd.DataFrame:
+    """Read one CSV of the data directory as UTF-8 strings and validate it against its schema.
+
+    Examples
+    --------
+    >>> from analysis.data.paths import resolve_data_dir
+    >>> read_table(resolve_data_dir(None), "regions.csv").loc[0, "code"]
+    'KZ'
+    """
+    path = data_dir / file
+    if not path.is_file():
+        raise DataError(file, None, None, "no such file", "the file to exist in the data directory")
+    text = decode_utf8(path.read_bytes(), file)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except pd.errors.ParserError as err:
+        raise DataError(file, None, None, str(err).strip(), "well-formed CSV") from None
+    return validate_table(frame, file)
