@@ -1,0 +1,29 @@
+"""The notebook pipeline: manifest, warm execution, content-addressed cache, statuses, verify.
+
+Public API::
+
+    load_manifest(path=None)           -> Manifest (.editions, .latest, .runs(edition))
+    run_pipeline(editions=None, ...)   -> BuildResult (statuses, seconds)
+    read_statuses(edition)             -> {page: RunStatus}
+    verify(notebook=None, region=None, edition=None, ...) -> VerifyReport
+
+Examples
+--------
+>>> from analysis.pipeline import EXECUTORS
+>>> sorted(EXECUTORS)
+['dask', 'local']
+"""
+
+from analysis.pipeline.executors import EXECUTORS, Executor, get_executor, register_executor
+from analysis.pipeline.manifest import Manifest, ManifestError, Run, check_parameter, load_manifest
+from analysis.pipeline.runner import BuildLocked, BuildResult, run_pipeline
+from analysis.pipeline.status import STATUSES, RunStatus, read_statuses
+from analysis.pipeline.verify import VerifyReport, verify
+
+__all__ = [
+    "EXECUTORS", "Executor", "get_executor", "register_executor",
+    "Manifest", "ManifestError", "Run", "check_parameter", "load_manifest",
+    "BuildLocked", "BuildResult", "run_pipeline",
+    "STATUSES", "RunStatus", "read_statuses",
+    "VerifyReport", "verify",
+]

@@ -1,0 +1,212 @@
+"""Content-addressed cache of executed notebooks, and atomic file writes.
+
+A run's key is the sha256 of everything that can change its executed notebook:
+
+- the notebook file's bytes;
+- its parameters (canonical JSON);
+- the data it reads: every file under the data directory, where a CSV with a
+  ``year`` column counts only its header and its rows with ``year <= edition``
+  (edition Y reads only data up to Y, so an observation of 2023 does not touch
+  the 2019 edition), and ``datapackage.json`` counts without its checksum and
+  size fields (they change with every edit of the file they describe, which is
+  already counted row by row);
+- ``analysis.__version__`` and a hash of the library sources (every file of
+  ``src/analysis`` except the ``pipeline``, ``cli`` and ``book`` rooms, which
+  notebooks do not import), plus the papermill version and the cache format.
+
+Choice documented: every run of an edition is keyed on the whole data slice of
+that edition, not on the cells it happens to read; region pages rank regions
+against each other, so a change in one region can change every region page.
+
+Entries and outputs are written through :func:`atomic_write`: a temporary file
+in the same directory, fsync, then ``os.replace``. A ``kill -9`` at any moment
+leaves either the old file or the new one, never a torn file; leftover
+temporary files are removed by :func:`sweep_temporaries` on the next run.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+CACHE_FORMAT = "aimaq-cache-1"
+_TMP_PREFIX = ".tmp-"
+# Rooms of src/analysis that notebooks never import: editing them must not
+# invalidate executed notebooks.
+_NOT_READ_BY_NOTEBOOKS = ("pipeline", "cli", "book")
+_CHECKSUM_FIELDS = {"hash", "sha256", "bytes", "checksum"}
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file only.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a" / "b.txt"
+    >>> atomic_write(p, "hello")
+    >>> p.read_text()
+    'hello'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f"{_TMP_PREFIX}{os.getpid()}-{path.name}")
+    with open(tmp, "wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def sweep_temporaries(*directories: Path) -> int:
+    """Remove temporary files left by a killed writer; return how many.
+
+    A temporary file whose writer process is still alive is left alone.
+    """
+    removed = 0
+    for directory in directories:
+        if not Path(directory).is_dir():
+            continue
+        for tmp in Path(directory).rglob(f"{_TMP_PREFIX}*"):
+            pid_text = tmp.name[len(_TMP_PREFIX):].split("-", 1)[0]
+            if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+                continue
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _csv_slice(raw: bytes, until: int | None) -> bytes:
+    """Header and rows with year <= until of a CSV with a ``year`` column."""
+    text = raw.decode("utf-8-sig", errors="surrogateescape")
+    rows = list(csv.reader(io.StringIO(text)))
+    if until is None or not rows or "year" not in rows[0]:
+        return raw
+    column = rows[0].index("year")
+    kept = [rows[0]]
+    for row in rows[1:]:
+        cell = row[column].strip() if column < len(row) else ""
+        # A row whose year is not an integer is kept: it is read by every edition.
+        if not cell.lstrip("-").isdigit() or int(cell) <= until:
+            kept.append(row)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(kept)
+    return out.getvalue().encode("utf-8", errors="surrogateescape")
+
+
+def _without_checksums(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_checksums(v) for k, v in value.items() if k not in _CHECKSUM_FIELDS}
+    if isinstance(value, list):
+        return [_without_checksums(v) for v in value]
+    return value
+
+
+def data_fingerprint(data_dir: str | Path, until: int | None = None) -> str:
+    """sha256 of the data an edition reads (see the module notes).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "observations.csv").write_text("region,year,value\\nKZ-43,2022,1\\n")
+    >>> before = data_fingerprint(d, until=2022)
+    >>> _ = (d / "observations.csv").write_text("region,year,value\\nKZ-43,2022,1\\nKZ-43,2023,5\\n")
+    >>> data_fingerprint(d, until=2022) == before, data_fingerprint(d, until=2023) == before
+    (True, False)
+    """
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    files = sorted(p for p in data_dir.rglob("*")
+                   if p.is_file() and not p.name.startswith(".") and "__pycache__" not in p.parts)
+    for path in files:
+        raw = path.read_bytes()
+        if path.suffix.lower() == ".csv":
+            raw = _csv_slice(raw, until)
+        elif path.name == "datapackage.json":
+            try:
+                raw = json.dumps(_without_checksums(json.loads(raw)), sort_keys=True).encode()
+            except ValueError:
+                pass  # an invalid file is hashed as it is; the loader reports it
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        digest.update(sha256_bytes(raw).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def library_fingerprint(package_dir: str | Path | None = None) -> str:
+    """sha256 of ``analysis.__version__`` and the library sources notebooks import."""
+    import analysis
+    import papermill
+
+    package_dir = Path(package_dir) if package_dir else Path(analysis.__file__).parent
+    digest = hashlib.sha256(f"{analysis.__version__}\0{papermill.__version__}\0{CACHE_FORMAT}".encode())
+    for path in sorted(package_dir.rglob("*")):
+        relative = path.relative_to(package_dir)
+        if (not path.is_file() or relative.parts[0] in _NOT_READ_BY_NOTEBOOKS
+                or "__pycache__" in relative.parts or path.suffix in {".pyc", ".mo"}):
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + sha256_bytes(path.read_bytes()).encode())
+    return digest.hexdigest()
+
+
+def run_key(notebook_bytes: bytes, parameters: Mapping[str, Any], data: str, library: str) -> str:
+    """The content address of one run.
+
+    Examples
+    --------
+    >>> a = run_key(b"{}", {"year": 2023}, "d", "l")
+    >>> a == run_key(b"{}", {"year": 2023}, "d", "l"), a == run_key(b"{}", {"year": 2022}, "d", "l")
+    (True, False)
+    """
+    payload = json.dumps(
+        {"notebook": sha256_bytes(notebook_bytes), "parameters": dict(parameters),
+         "data": data, "library": library},
+        sort_keys=True, ensure_ascii=True)
+    return sha256_bytes(payload.encode())
+
+
+class Cache:
+    """Executed notebooks stored by key under ``_build/cache/<k[:2]>/<k>.ipynb``.
+
+    Only successful runs are stored: a failure is re-executed next time.
+    """
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.ipynb"
+
+    def get(self, key: str) -> bytes | None:
+        """The stored notebook bytes, or None on a miss (or an unreadable entry)."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+            json.loads(data)
+        except (OSError, ValueError):
+            return None
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        atomic_write(self.path(key), data)

@@ -1,0 +1,298 @@
+"""The run manifest: which notebook runs with which parameters, per edition.
+
+``notebooks/manifest.yml`` is the one declarative description of the report.
+It lists the editions (report years; the latest is the published book) and the
+run templates. A template with ``foreach: region`` expands to one run per region
+valid in that year on the current basis (``analysis.data.units``); one with
+``foreach: programme`` to one run per programme of ``data/programmes.csv``
+that has started by that year. Every run also gets ``year`` = the edition
+and ``data_dir = ""`` (the notebooks' default), so an executed notebook never
+records an absolute path.
+
+The manifest also drives the book's table of contents: each run has a page
+path (``convergence``, ``regions/KZ-43``) and a part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MANIFEST_NAME = "manifest.yml"
+FOREACH_KINDS = ("region", "programme")
+
+# Accepted shapes of parameter values. Papermill injects values with repr(),
+# which already quotes strings; these patterns are a second wall so that only
+# codes we expect ever reach a notebook.
+_REGION_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,6})?$")
+_PROGRAMME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_PAGE_RE = re.compile(r"^[a-z0-9_]+(/[A-Za-z0-9_\-]+)*$")
+
+
+class ManifestError(ValueError):
+    """The manifest, or a parameter taken from it, is not what the pipeline expects.
+
+    The message names the file, the entry and key, the value found and what
+    was expected, in one line.
+    """
+
+    def __init__(self, file: str | Path, where: str, value: Any, expected: str):
+        self.file, self.where, self.value, self.expected = str(file), where, value, expected
+        super().__init__(f"{Path(file).name}: {where}: got {value!r}, expected {expected}")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution: a notebook with its parameters, and the page it becomes.
+
+    Attributes
+    ----------
+    edition : int
+        Report year the run belongs to (``parameters["year"]``).
+    notebook : str
+        Notebook file name inside ``notebooks/`` (e.g. ``region_profile.ipynb``).
+    parameters : dict
+        Papermill parameters, already validated.
+    page : str
+        Book page path (``regions/KZ-43``).
+    part : str
+        Book part the page belongs to.
+    """
+
+    edition: int
+    notebook: str
+    parameters: Mapping[str, Any]
+    page: str
+    part: str
+
+    @property
+    def output_path(self) -> str:
+        """Executed notebook, relative to the project root."""
+        return f"_build/runs/{self.edition}/{self.page}.ipynb"
+
+    @property
+    def label(self) -> str:
+        """Short human label: ``2023 regions/KZ-43``."""
+        return f"{self.edition} {self.page}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The parsed manifest. Use :meth:`runs` to expand one edition.
+
+    Attributes
+    ----------
+    editions : tuple of int
+        Report years, ascending.
+    templates : tuple of dict
+        Run templates as written in the file (validated).
+    preload : tuple of str
+        Modules imported once into each warm kernel before any run.
+    path : Path
+        The manifest file.
+    """
+
+    editions: tuple[int, ...]
+    templates: tuple[Mapping[str, Any], ...]
+    preload: tuple[str, ...]
+    path: Path
+    _providers: Mapping[str, Callable[[int], Iterable[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def latest(self) -> int:
+        """The published edition (the latest report year)."""
+        return self.editions[-1]
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.path.parent
+
+    def runs(self, edition: int) -> list[Run]:
+        """Expand the templates for one edition, in manifest order."""
+        if edition not in self.editions:
+            raise ManifestError(self.path, "edition", edition, f"one of {list(self.editions)}")
+        runs: list[Run] = []
+        for index, template in enumerate(self.templates):
+            where = f"runs[{index}]"
+            kind = template.get("foreach")
+            values: list[str | None] = [None]
+            if kind is not None:
+                values = list(self._values(kind, edition, where))
+            for value in values:
+                parameters: dict[str, Any] = {"year": int(edition)}
+                if kind is not None:
+                    check_parameter(kind, value, self.path, where)
+                    parameters[kind] = value
+                parameters["data_dir"] = ""
+                page = template["page"].format(**parameters)
+                runs.append(
+                    Run(edition, template["notebook"], parameters, page, template["part"])
+                )
+        return runs
+
+    def all_runs(self, editions: Iterable[int] | None = None) -> list[Run]:
+        """Runs of several editions (all by default), edition by edition."""
+        chosen = self.editions if editions is None else tuple(editions)
+        return [run for edition in chosen for run in self.runs(int(edition))]
+
+    def _values(self, kind: str, edition: int, where: str) -> list[str]:
+        provider = self._providers.get(kind) or _DEFAULT_PROVIDERS[kind]
+        values = sorted(str(v) for v in provider(edition))
+        if not values:
+            raise ManifestError(self.path, f"{where}.foreach", kind,
+                                f"at least one {kind} valid in {edition}")
+        return values
+
+
+def check_parameter(name: str, value: Any, file: str | Path = MANIFEST_NAME,
+                    where: str = "parameters") -> None:
+    """Check the shape of one parameter value before it may reach a notebook.
+
+    Examples
+    --------
+    >>> check_parameter("region", "KZ-43")
+    >>> check_parameter("region", "KZ-43'; import os")
+    Traceback (most recent call last):
+    ...
+    analysis.pipeline.manifest.ManifestError: manifest.yml: parameters.region: got "KZ-43'; import os", expected a region code such as 'KZ-43'
+    """
+    if name == "year":
+        if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
+            raise ManifestError(file, f"{where}.year", value, "a year as an integer, 1900-2100")
+    elif name == "region":
+        if not isinstance(value, str) or not _REGION_RE.match(value):
+            raise ManifestError(file, f"{where}.region", value, "a region code such as 'KZ-43'")
+    elif name == "programme":
+        if not isinstance(value, str) or not _PROGRAMME_RE.match(value):
+            raise ManifestError(file, f"{where}.programme", value,
+                                "a programme id such as 'sez' (lower case, digits, '_')")
+    elif name == "data_dir":
+        if value != "":
+            raise ManifestError(file, f"{where}.data_dir", value,
+                                "'' (the pipeline sets the data directory through AIMAQ_DATA_DIR)")
+    else:
+        raise ManifestError(file, where, name, "one of year, region, programme, data_dir")
+
+
+def _regions(year: int) -> list[str]:
+    from analysis.data import units
+
+    return list(units(year, "current"))
+
+
+def _programmes(year: int) -> list[str]:
+    from analysis.data import load_programmes
+
+    table = load_programmes()
+    # A programme appears in an edition once it has started (no page for a
+    # programme announced after the report year).
+    for column in ("start_year", "start"):
+        if column in table.columns:
+            table = table[table[column].astype(int) <= year]
+            break
+    return list(table["programme"].astype(str).unique())
+
+
+_DEFAULT_PROVIDERS: dict[str, Callable[[int], Iterable[str]]] = {
+    "region": _regions,
+    "programme": _programmes,
+}
+
+
+def project_root() -> Path:
+    """The project directory (the one holding ``notebooks/`` and ``data/``)."""
+    return Path(__file__).resolve().parents[3]
+
+
+def load_manifest(path: str | Path | None = None,
+                  providers: Mapping[str, Callable[[int], Iterable[str]]] | None = None) -> Manifest:
+    """Read and validate a run manifest.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The manifest file; default ``notebooks/manifest.yml`` of the project.
+    providers : mapping, optional
+        ``{"region": f, "programme": g}`` with ``f(year) -> codes``; the defaults
+        read ``analysis.data``. Tests pass their own.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "manifest.yml").write_text(
+    ...     "editions: [2022, 2023]\\n"
+    ...     "runs:\\n"
+    ...     "  - {notebook: region_profile.ipynb, foreach: region,"
+    ...     " page: 'regions/{region}', part: regions}\\n")
+    >>> m = load_manifest(d / "manifest.yml", providers={"region": lambda y: ["KZ-43", "KZ-10"]})
+    >>> m.latest, [r.page for r in m.runs(2023)]
+    (2023, ['regions/KZ-10', 'regions/KZ-43'])
+    >>> m.runs(2023)[0].output_path
+    '_build/runs/2023/regions/KZ-10.ipynb'
+    """
+    path = Path(path) if path is not None else project_root() / "notebooks" / MANIFEST_NAME
+    if not path.is_file():
+        raise ManifestError(path, "file", str(path.name), "an existing manifest file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "file"
+        raise ManifestError(path, where, "invalid YAML", "valid YAML") from None
+    if not isinstance(raw, dict):
+        raise ManifestError(path, "top level", type(raw).__name__, "a mapping with editions and runs")
+    editions = raw.get("editions")
+    if (not isinstance(editions, list) or not editions
+            or any(not isinstance(e, int) or isinstance(e, bool) for e in editions)):
+        raise ManifestError(path, "editions", editions, "a non-empty list of years (integers)")
+    if len(set(editions)) != len(editions):
+        raise ManifestError(path, "editions", editions, "each year once")
+    for year in editions:
+        check_parameter("year", year, path, "editions")
+    templates = raw.get("runs")
+    if not isinstance(templates, list) or not templates:
+        raise ManifestError(path, "runs", templates, "a non-empty list of run templates")
+    checked = tuple(_check_template(t, i, path) for i, t in enumerate(templates))
+    pages = [t["page"] for t in checked]
+    if len(set(pages)) != len(pages):
+        raise ManifestError(path, "runs[].page", pages, "a distinct page path per template")
+    preload = raw.get("preload", [])
+    if not isinstance(preload, list) or any(
+            not isinstance(m, str) or not re.match(r"^[A-Za-z_][\w.]*$", m) for m in preload):
+        raise ManifestError(path, "preload", preload, "a list of module names")
+    return Manifest(tuple(sorted(editions)), checked, tuple(preload), path,
+                    dict(providers or {}))
+
+
+def _check_template(template: Any, index: int, path: Path) -> dict[str, Any]:
+    where = f"runs[{index}]"
+    if not isinstance(template, dict):
+        raise ManifestError(path, where, template, "a mapping with notebook, page and part")
+    unknown = set(template) - {"notebook", "foreach", "page", "part"}
+    if unknown:
+        raise ManifestError(path, where, sorted(unknown), "only notebook, foreach, page, part")
+    notebook = template.get("notebook")
+    if not isinstance(notebook, str) or not re.match(r"^[a-z0-9_]+\.ipynb$", notebook):
+        raise ManifestError(path, f"{where}.notebook", notebook, "a notebook file name like 'x.ipynb'")
+    kind = template.get("foreach")
+    if kind is not None and kind not in FOREACH_KINDS:
+        raise ManifestError(path, f"{where}.foreach", kind, f"one of {list(FOREACH_KINDS)}")
+    page = template.get("page")
+    placeholder = "{" + kind + "}" if kind else None
+    bare = page.replace(placeholder, "x") if isinstance(page, str) and placeholder else page
+    if not isinstance(page, str) or not isinstance(bare, str) or not _PAGE_RE.match(bare) or (
+            placeholder and placeholder not in page):
+        expected = f"a page path containing '{placeholder}'" if placeholder else "a page path like 'convergence'"
+        raise ManifestError(path, f"{where}.page", page, expected)
+    part = template.get("part")
+    if not isinstance(part, str) or not re.match(r"^[a-z0-9_]+$", part):
+        raise ManifestError(path, f"{where}.part", part, "a part id like 'regions'")
+    return {"notebook": notebook, "foreach": kind, "page": page, "part": part}
