@@ -175,7 +175,9 @@ def test_every_entry_has_kk_ru_en_with_the_same_placeholders():
             where = f"{lang} {translated.domain}.po line {translated.lineno}"
             assert translated.text, f"{where}: {key} is not translated"
             assert _fields(translated.text) == _fields(entry.text), f"{where}: placeholders differ"
-            assert CYRILLIC.search(translated.text), f"{where}: not Cyrillic: {translated.text!r}"
+            words = re.sub(r"\{[^}]*\}", "", entry.text)
+            if re.search("[A-Za-z]{2}", words):  # pure-placeholder templates need no words
+                assert CYRILLIC.search(translated.text), f"{where}: not Cyrillic: {translated.text!r}"
 
 
 def test_every_msgid_used_in_code_and_notebooks_is_translated():

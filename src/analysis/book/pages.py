@@ -1,0 +1,119 @@
+"""One executed notebook → one page per language: keep that language's outputs, drop all code.
+
+The pipeline executes each notebook once; :mod:`analysis.report` emits every
+reader-facing output once per language with output metadata
+``{"aimaq": {"lang": L}}``. For language ``L`` the page keeps
+
+* the outputs tagged ``L``; Markdown outputs (title, headings, paragraphs)
+  become Markdown cells, so headings build the page title and its contents;
+* glue outputs (``metadata.scrapbook``), language-neutral and hidden, so that
+  ``{glue}`` references keep working;
+
+and drops everything else: code, untagged outputs (stray prints, warnings,
+``summary()`` tables) and the other languages. The result stays an ``.ipynb``
+that myst-nb renders with ``execute_notebooks: off``: figures and HTML tables
+are rendered by myst-nb exactly as executed, with no re-encoding step.
+
+Examples
+--------
+>>> import nbformat
+>>> nb = nbformat.v4.new_notebook()
+>>> cell = nbformat.v4.new_code_cell("report.title('Contents')")
+>>> cell.outputs = [nbformat.v4.new_output("display_data", {"text/markdown": "# " + t},
+...                 metadata={"aimaq": {"lang": l}}) for l, t in [("kk", "Мазмұны"), ("en", "Contents")]]
+>>> nb.cells.append(cell)
+>>> [c.source for c in page_notebook(nb, "kk").cells]
+['# Мазмұны']
+"""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+
+from analysis.i18n import check_lang
+
+_DROP_METADATA = ("papermill", "execution", "widgets")
+
+
+def _lang_of(output) -> str | None:
+    aimaq = (output.get("metadata") or {}).get("aimaq")
+    return aimaq.get("lang") if isinstance(aimaq, dict) else None
+
+
+def _is_glue(output) -> bool:
+    return "scrapbook" in (output.get("metadata") or {})
+
+
+def _markdown_text(output) -> str | None:
+    data = output.get("data") or {}
+    if output.get("output_type") in ("display_data", "execute_result") and set(data) <= {"text/markdown", "text/plain"}:
+        return data.get("text/markdown")
+    return None
+
+
+def _with_alt(output, lang: str):
+    """Copy an output for the page; images get their alt text where myst-nb reads it."""
+    kept = copy.deepcopy(output)
+    aimaq = kept.get("metadata", {}).get("aimaq", {})
+    alt = aimaq.get("alt") if isinstance(aimaq, dict) else None
+    for mime in kept.get("data", {}):
+        if mime.startswith("image/") and alt:
+            kept["metadata"].setdefault(mime, {})["alt"] = alt
+    if kept.get("output_type") == "execute_result":
+        kept["output_type"] = "display_data"  # no "Out[n]" prompt, no execution count
+        kept.pop("execution_count", None)
+    return kept
+
+
+def page_notebook(nb, lang: str, footer: str | None = None):
+    """The page of ``nb`` for ``lang``: a new notebook, the input is not modified.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook (nbformat 4).
+    lang : {"kk", "ru", "en"}
+    footer : str, optional
+        Markdown appended as the last cell (the page's rerun command).
+    """
+    check_lang(lang)
+    page = nbformat.v4.new_notebook()
+    page.metadata = {k: copy.deepcopy(v) for k, v in nb.metadata.items() if k not in _DROP_METADATA}
+    pending = []  # outputs waiting for a code cell of their own
+
+    def flush():
+        if pending:
+            cell = nbformat.v4.new_code_cell(source="")
+            cell.outputs = list(pending)
+            cell.metadata = {"tags": ["remove-input"]}
+            page.cells.append(cell)
+            pending.clear()
+
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue  # notebooks hold no prose of their own: everything comes through report
+        for output in cell.get("outputs", []):
+            if _is_glue(output):
+                pending.append(copy.deepcopy(output))
+            elif _lang_of(output) == lang:
+                markdown = _markdown_text(output)
+                if markdown is not None:
+                    flush()
+                    page.cells.append(nbformat.v4.new_markdown_cell(markdown))
+                else:
+                    pending.append(_with_alt(output, lang))
+    flush()
+    if footer:
+        page.cells.append(nbformat.v4.new_markdown_cell(footer, metadata={"tags": ["aimaq-footer"]}))
+    for number, cell in enumerate(page.cells):
+        cell["id"] = f"{lang}-{number}"  # stable ids: the same run gives the same page bytes
+    return page
+
+
+def languages_present(nb) -> set[str]:
+    """The languages for which ``nb`` has at least one tagged output."""
+    return {
+        _lang_of(o) for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", []) if _lang_of(o)
+    }
