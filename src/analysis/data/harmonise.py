@@ -57,7 +57,6 @@ def harmonise(obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame
     have = pd.MultiIndex.from_frame(primary[["unit", "year", "indicator"]])
     parts = parts[~pd.MultiIndex.from_frame(parts[["unit", "year", "indicator"]]).isin(have)]
     how = indicators.set_index("id")["aggregation"]
-    parts = parts.assign(how=parts["indicator"].map(how))
 
     weights = obs.loc[obs["indicator"] == WEIGHT, ["region", "territory", "year", "value"]]
     parts = parts.merge(
@@ -66,16 +65,20 @@ def harmonise(obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame
     parts["weighted"] = parts["value"] * parts["weight"]
     grouped = parts.groupby(["unit", "year", "indicator"], sort=False).agg(
         n=("value", "size"),
-        n_needed=("n_components", "first"),
-        how=("how", "first"),
+        n_weights=("weight", "count"),
         total=("value", "sum"),
-        wsum=("weighted", lambda s: s.sum(min_count=len(s))),
-        w=("weight", lambda s: s.sum(min_count=len(s))),
+        wsum=("weighted", "sum"),
+        w=("weight", "sum"),
     )
-    complete = grouped[grouped["n"] == grouped["n_needed"]]
-    is_sum = complete["how"] == "sum"
-    value = np.where(is_sum, complete["total"], complete["wsum"] / complete["w"])
-    built = complete.assign(value=value).reset_index()[["unit", "year", "indicator", "value", "how"]]
+    units = grouped.index.get_level_values("unit")
+    needed = units.map(mapping.groupby("unit")["n_components"].first())
+    how_of = grouped.index.get_level_values("indicator").map(how)
+    is_sum = np.asarray(how_of == "sum")
+    weighted = np.asarray(how_of == "population_weighted") & (grouped["n_weights"].to_numpy() == grouped["n"].to_numpy())
+    complete = grouped["n"].to_numpy() == np.asarray(needed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(is_sum, grouped["total"], np.where(weighted, grouped["wsum"] / grouped["w"], np.nan))
+    built = pd.DataFrame({"value": value, "how": how_of}, index=grouped.index)[complete].reset_index()
     built = built[built["value"].notna()]
     approx = built[built["how"] == "population_weighted"]
     approximate = set(zip(approx["unit"], approx["year"].astype(int), approx["indicator"]))
