@@ -4,5 +4,7 @@ except in :mod:`analysis.programmes.treatments` and
 :mod:`analysis.programmes.evaluate`, which read the project's programme table).
 """
 from .did import did
+from .results import WARNING_KEYS, VERDICT_KEYS
 from .event_study import event_study
 from .inference import wild_cluster_bootstrap
+from .staggered import att_gt
