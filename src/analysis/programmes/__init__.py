@@ -7,4 +7,5 @@ from .did import did
 from .results import WARNING_KEYS, VERDICT_KEYS
 from .event_study import event_study
 from .inference import wild_cluster_bootstrap
+from .randomization import randomization_inference
 from .staggered import att_gt
