@@ -110,11 +110,13 @@ def check_observations(
         )
 
 
-def check_national_sums(stable_long: pd.DataFrame, obs: pd.DataFrame, file: str) -> None:
+def check_national_sums(stable_long: pd.DataFrame, obs: pd.DataFrame, file: str, locate=None) -> None:
     """Regional figures on the stable basis must add up to the national total.
 
     ``stable_long`` has columns ``unit, year, indicator, value``; ``obs`` is the stored table
     (its ``KZ`` rows are the national totals). Years where no region has a figure are skipped.
+    ``locate(index) -> (file, line)`` names where a national row came from (default: ``file``,
+    index + 2).
     """
     nat = obs[(obs["region"] == "KZ") & obs["indicator"].isin(NATIONAL_SUM_INDICATORS)]
     parts = stable_long[stable_long["indicator"].isin(NATIONAL_SUM_INDICATORS)]
@@ -126,8 +128,9 @@ def check_national_sums(stable_long: pd.DataFrame, obs: pd.DataFrame, file: str)
         if regional is None:
             continue
         if abs(regional - total) > NATIONAL_SUM_RTOL * abs(total):
+            where = locate(line) if locate else (file, int(line) + 2)
             raise DataError(
-                file, int(line) + 2, "value", total,
+                *where, "value", total,
                 f"the national {indicator} {year} to equal the sum of the regions, {regional:,.1f} "
                 f"(tolerance {NATIONAL_SUM_RTOL:.2%})",
             )
