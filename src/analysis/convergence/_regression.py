@@ -8,7 +8,7 @@ results can be checked against those implementations:
 - one-way cluster-robust covariance (CR1) with the small-sample factor
   ``G/(G-1) * (N-1)/(N-K)``;
 - Newey–West (Bartlett kernel) HAC covariance, optionally scaled by
-  ``N/(N-K)`` as statsmodels does by default.
+  ``N/(N-K)`` as Stata's ``newey`` (statsmodels with ``use_correction=True``).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def ols(y, X, *, cov: str = "HC1", groups=None, nested_columns: int = 0,
     maxlags : int, optional
         For ``cov="HAC"`` (default :func:`newey_west_lags`).
     hac_correction : bool
-        For ``cov="HAC"``: scale by ``n/(n-k)`` (statsmodels' default).
+        For ``cov="HAC"``: scale by ``n/(n-k)`` (as Stata's ``newey``).
 
     Returns
     -------
@@ -100,6 +100,8 @@ def ols(y, X, *, cov: str = "HC1", groups=None, nested_columns: int = 0,
     n, k = X.shape
     if n <= k:
         raise ValueError(f"{n} observations for {k} coefficients: need more observations")
+    if np.linalg.matrix_rank(X) < k:
+        raise ValueError("the regressors are collinear: a coefficient is not identified")
     XtX_inv = np.linalg.pinv(X.T @ X)
     params = XtX_inv @ (X.T @ y)
     resid = y - X @ params

@@ -86,7 +86,11 @@ def beta(panel: pd.DataFrame, value: str, start: int, end: int, *,
     log0 = np.log(complete["y0"].to_numpy())
     growth = (np.log(complete["y1"].to_numpy()) - log0) / horizon
     X = np.column_stack([np.ones(len(complete)), log0, complete[list(controls)].to_numpy()])
-    fit = ols(growth, X, cov=cov_type)
+    try:
+        fit = ols(growth, X, cov=cov_type)
+    except ValueError as err:
+        raise PanelError(source, None, ", ".join((value, *controls)), str(err),
+                         "initial levels and controls that are not collinear") from None
     b, se = float(fit.params[1]), float(fit.se[1])
     pvalue = two_sided_pvalue(b / se if se > 0 else np.inf, fit.df)
     speed, speed_se, half_life, half_life_se = implied_speed(b, se, horizon)

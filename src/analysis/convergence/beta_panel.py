@@ -122,8 +122,12 @@ def beta_panel(panel: pd.DataFrame, value: str, *, spell: int = 5, start: int | 
     if len(frame) <= k:
         raise PanelError(source, None, value, f"{len(frame)} region-spells",
                          f"more than {k} region-spells for the fixed-effects regression")
-    fit = ols(growth, X, cov="cluster", groups=units.codes,
-              nested_columns=region_dummies.shape[1])
+    try:
+        fit = ols(growth, X, cov="cluster", groups=units.codes,
+                  nested_columns=region_dummies.shape[1])
+    except ValueError as err:
+        raise PanelError(source, None, ", ".join((value, *controls)), str(err),
+                         "levels and controls that vary within regions and periods") from None
     b, se = float(fit.params[0]), float(fit.se[0])
     pvalue = two_sided_pvalue(b / se if se > 0 else np.inf, fit.df)
     speed, speed_se, half_life, half_life_se = implied_speed(b, se, spell)
