@@ -1,0 +1,130 @@
+"""Shared plumbing for the language-aware figures (private).
+
+Every public figure function in :mod:`analysis.plots` builds a
+:class:`matplotlib.figure.Figure` directly, without :mod:`matplotlib.pyplot`,
+so no figure is registered with a backend, nothing leaks between runs and the
+notebooks keep their default backend (a glued or displayed figure under
+``Agg`` would turn into text, see the toolchain notes).
+
+Examples
+--------
+>>> from analysis.plots._common import new_figure, png_bytes
+>>> fig, ax = new_figure()
+>>> png_bytes(fig)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+True
+"""
+from __future__ import annotations
+
+import io
+import math
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
+
+from analysis.i18n import LANGS, format_number
+
+#: Resolution of every PNG the book shows; fixed so bytes do not depend on rcParams.
+DPI = 110
+#: Default figure size in inches (width, height).
+FIGSIZE = (7.0, 4.2)
+#: Colour for the region or the treated unit, and for everything else.
+ACCENT = "#c0392b"
+MUTED = "#7f8c8d"
+NATIONAL = "#2c3e50"
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+
+_RC = {
+    # DejaVu Sans ships with matplotlib and covers Kazakh Cyrillic (Ә Ғ Қ Ң Ө Ұ Ү Һ І).
+    "font.family": "DejaVu Sans",
+    "font.size": 9.5,
+    "axes.titlesize": 10.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e5e5e5",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "svg.hashsalt": "aimaq",
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`analysis.i18n.LANGS`, else raise ``ValueError``."""
+    if lang not in LANGS:
+        raise ValueError(f"lang: unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    return lang
+
+
+def num(x: float, lang: str, decimals: int = 1) -> str:
+    """Format a number for a label in ``lang`` (Babel via :func:`analysis.i18n.format_number`)."""
+    return format_number(x, lang, decimals=decimals)
+
+
+def new_figure(figsize: tuple[float, float] = FIGSIZE, nrows: int = 1, ncols: int = 1, **kwargs):
+    """Create a pyplot-free figure with the house style; return ``(fig, axes)``."""
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+        axes = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+def styled(func):
+    """Run a drawing function under the house rcParams (fonts, grid) without touching globals."""
+
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(_RC):
+            return func(*args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__qualname__ = func.__qualname__
+    wrapper.__doc__ = func.__doc__
+    wrapper.__wrapped__ = func
+    return wrapper
+
+
+def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+    """Render ``fig`` to PNG bytes with no metadata, so equal figures give equal bytes."""
+    buffer = io.BytesIO()
+    # "Software" is matplotlib's only default PNG text chunk; dropping it keeps
+    # the bytes independent of the matplotlib version.
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def year_axis(ax, nbins: int = 8) -> None:
+    """Integer year ticks without thousands separators (a year is not a quantity)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=nbins))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+
+
+class LocaleFormatter(Formatter):
+    """Tick labels formatted for ``lang``; decimals follow the tick spacing unless fixed."""
+
+    def __init__(self, lang: str, decimals: int | None = None):
+        self.lang = lang
+        self.fixed = decimals
+        self.decimals = 1 if decimals is None else decimals
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        if self.fixed is None:
+            steps = np.diff(np.unique(np.round(np.asarray(locs, dtype=float), 12)))
+            step = float(steps.min()) if len(steps) else 1.0
+            self.decimals = int(min(4, max(0, -math.floor(math.log10(step) + 1e-9)))) if step > 0 else 0
+
+    def __call__(self, value, pos=None):
+        return format_number(value, self.lang, decimals=self.decimals)
+
+
+def number_axis(ax, lang: str, axis: str = "y", decimals: int | None = None) -> None:
+    """Tick labels formatted per language (decimal comma in kk and ru).
+
+    With ``decimals=None`` the number of decimals follows the spacing of the
+    ticks, so neighbouring ticks never print the same label.
+    """
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(LocaleFormatter(lang, decimals))

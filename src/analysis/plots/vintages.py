@@ -1,0 +1,72 @@
+"""The three boundary vintages side by side, with the regions that changed marked.
+
+Examples
+--------
+>>> from analysis.plots.vintages import boundary_vintages_map
+>>> fig = boundary_vintages_map("en")
+>>> len(fig.axes)
+3
+"""
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from analysis.i18n import gettext, region_name
+from analysis.plots._common import ACCENT, new_figure, styled
+from analysis.data.paths import resolve_data_dir
+from analysis.plots._geo import all_vintages, draw_regions, label_point, map_axes, vintage_for
+
+SAME = "#dfe3e6"
+
+
+def vintage_years(vintage, years, data_dir) -> tuple[int, int] | None:
+    """First and last of ``years`` whose maps are drawn on ``vintage`` (see ``_geo.vintage_for``)."""
+    from analysis.data import units
+
+    matching = [y for y in years if vintage_for(units(y, "current", data_dir), data_dir).file == vintage.file]
+    return (min(matching), max(matching)) if matching else None
+
+
+@styled
+def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str | None = None) -> Figure:
+    """One small map per boundary vintage; regions new in a vintage are in the accent colour.
+
+    Parameters
+    ----------
+    lang : {"kk", "ru", "en"}
+    years : iterable of int
+        Years used to date each vintage from ``analysis.data.units`` (so the
+        periods in the titles come from the data, not from this code).
+    data_dir : str, optional
+        Folder with ``geo/``; ``None`` means the project's ``data/``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    folder = resolve_data_dir(data_dir)
+    vintages = all_vintages(folder)
+    fig, axes = new_figure(figsize=(9.6, 2.9), ncols=len(vintages))
+    axes = list(axes) if len(vintages) > 1 else [axes]
+    previous = None
+    for ax, vintage in zip(axes, vintages):
+        span = vintage_years(vintage, years, folder)
+        is_new = [previous is not None and code not in previous for code, _ in vintage.paths]
+        draw_regions(ax, [p for _, p in vintage.paths], [ACCENT if n else SAME for n in is_new], linewidths=0.5)
+        for (code, path), new in zip(vintage.paths, is_new):
+            if new:
+                x, y = label_point(path)
+                ax.annotate(region_name(code, lang, data_dir), (x, y), ha="center", va="center", fontsize=6.5,
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
+                                  "linewidth": 0})
+        if span is None:
+            title = gettext("{n} units", lang, n=len(vintage.codes))
+        elif span[1] == max(years):
+            title = gettext("From {start}: {n} units", lang, start=str(span[0]), n=len(vintage.codes))
+        else:
+            title = gettext("{start}–{end}: {n} units", lang, start=str(span[0]), end=str(span[1]),
+                      n=len(vintage.codes))
+        ax.set_title(title)
+        map_axes(ax, vintage.bounds)
+        previous = vintage.codes
+    return fig
