@@ -1,0 +1,19 @@
+"""The trilingual book: assemble kk, ru and en pages from one execution, build them, publish atomically.
+
+Public entry point: :func:`build_book`. The modules, in the order a build
+uses them: ``structure`` (``book/structure.yml``), ``pages`` (one language's
+page of an executed notebook), ``appendix`` (reproducibility appendix and
+rerun notes), ``assemble`` (source trees), ``sphinx_ext`` (switcher, kk UI),
+``site_check`` (safe HTML, links), ``publish`` (atomic swap), ``build``.
+
+Examples
+--------
+>>> from analysis.book import build_book
+>>> callable(build_book)
+True
+"""
+
+from analysis.book.build import BookReport, build_book
+from analysis.book.structure import BookError
+
+__all__ = ["BookError", "BookReport", "build_book"]

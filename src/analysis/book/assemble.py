@@ -1,0 +1,201 @@
+"""Assemble one edition's source tree per language: pages, table of contents, config, UI catalogues.
+
+For each language ``L`` the tree ``<dest>/<L>/`` holds
+
+* ``_config.yml``: the project's top-level ``_config.yml`` with the
+  language-dependent keys set (title, Sphinx ``language``, search placeholder,
+  the switcher's configuration);
+* ``_toc.yml``: the parts of ``book/structure.yml`` with translated captions;
+* the static prose of ``book/content/L/`` (with its images);
+* one ``<page>.ipynb`` per run of the edition, filtered to ``L``
+  (:func:`analysis.book.pages.page_notebook`) and closed by its rerun note;
+* ``reproducibility.md``, the appendix;
+* ``_static/`` and ``_locale/L/LC_MESSAGES/`` (the UI strings of Sphinx and
+  the themes that Sphinx lacks for kk, compiled with Babel to ``.mo`` and to
+  Sphinx's ``sphinx.js`` for the search page).
+
+Examples
+--------
+>>> from analysis.book.structure import BookPlan, Part
+>>> toc_yaml(BookPlan("index", (Part("Convergence", ("convergence",)),), ()), "ru")["parts"]
+[{'caption': 'Конвергенция', 'chapters': [{'file': 'convergence'}]}]
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from analysis.book.appendix import RunInfo, appendix_markdown, footer_markdown
+from analysis.book.pages import languages_present, page_notebook
+from analysis.book.sphinx_ext import LOCALE_FOLDER
+from analysis.book.structure import APPENDIX_PAGE, BookError, BookPlan, read_structure, resolve_structure
+from analysis.i18n import LANGS, gettext
+
+# Each edition names its own language in the switcher: these are not translations.
+ENDONYMS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where an edition's book comes from."""
+
+    project: Path  # holds _config.yml and book/
+    runs: Path  # _build/runs/<edition>
+    data: Path  # the data directory whose checksums the appendix lists
+    edition: int
+
+    @property
+    def content(self) -> Path:
+        return self.project / "book" / "content"
+
+
+def static_pages(content: Path) -> set[str]:
+    """Prose pages present in all three languages; one missing in some language is an error."""
+    per_lang = {
+        lang: {p.relative_to(content / lang).with_suffix("").as_posix() for p in (content / lang).rglob("*.md")}
+        if (content / lang).is_dir() else set()
+        for lang in LANGS
+    }
+    everywhere = set.intersection(*per_lang.values())
+    for lang, names in per_lang.items():
+        missing = sorted(set.union(*per_lang.values()) - names)
+        if missing:
+            raise BookError(f"book/content/{lang}/ lacks {', '.join(m + '.md' for m in missing)} (needed in kk, ru and en)")
+    return everywhere
+
+
+def run_pages(runs: Path) -> dict[str, Path]:
+    """``{page path: executed notebook}`` of an edition's run folder."""
+    if not runs.is_dir():
+        return {}
+    return {p.relative_to(runs).with_suffix("").as_posix(): p for p in sorted(runs.rglob("*.ipynb"))
+            if ".ipynb_checkpoints" not in p.parts and not p.name.startswith(".")}
+
+
+def read_run_infos(runs: Path, pages: dict[str, Path]) -> list[RunInfo]:
+    """What ran for each page: parameters from papermill's metadata, status from ``status.json``."""
+    statuses = {}
+    status_file = runs / "status.json"
+    if status_file.is_file():
+        try:
+            statuses = json.loads(status_file.read_text(encoding="utf-8"))["runs"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BookError(f"{status_file}: not a status file written by aimaq run ({exc})") from exc
+    infos = []
+    for page in sorted(set(pages) | set(statuses)):
+        entry = statuses.get(page, {})
+        if page in pages:
+            papermill = _read_notebook(pages[page]).metadata.get("papermill", {})
+            parameters = dict(papermill.get("parameters", {}))
+            notebook = Path(papermill.get("input_path", entry.get("notebook", page + ".ipynb"))).name
+        else:
+            parameters, notebook = {}, entry.get("notebook", "")
+        parameters = {**entry.get("parameters", {}), **parameters}
+        infos.append(RunInfo(page, entry.get("notebook", notebook) or notebook, parameters, entry.get("status", "missing")))
+    return infos
+
+
+def _read_notebook(path: Path):
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises several kinds for a broken file
+        raise BookError(f"{path}: not a readable executed notebook ({exc})") from exc
+
+
+def toc_yaml(plan: BookPlan, lang: str) -> dict:
+    """Jupyter Book's ``_toc.yml`` for ``lang`` (captions translated)."""
+    return {
+        "format": "jb-book",
+        "root": plan.root,
+        "parts": [{"caption": gettext(part.caption, lang), "chapters": [{"file": p} for p in part.pages]}
+                  for part in plan.parts],
+    }
+
+
+def config_yaml(base: dict, lang: str, edition: int) -> dict:
+    """The project's ``_config.yml`` with the keys that depend on the language."""
+    config = json.loads(json.dumps(base))  # deep copy of plain YAML data
+    config["title"] = gettext("Regional inequality in Kazakhstan", lang)
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["language"] = lang
+    sphinx["locale_dirs"] = [LOCALE_FOLDER]
+    sphinx["aimaq_lang"] = lang
+    sphinx["aimaq_languages"] = [[code, ENDONYMS[code]] for code in LANGS]
+    sphinx["aimaq_switcher_label"] = gettext("This page in other languages", lang)
+    options = sphinx.setdefault("html_theme_options", {})
+    options["search_bar_text"] = gettext("Search this book…", lang)  # JB1 hard-codes the English one
+    sphinx["nb_code_prompt_show"] = gettext("Show code cell", lang)
+    sphinx["nb_code_prompt_hide"] = gettext("Hide code cell", lang)
+    config.setdefault("html", {})["extra_footer"] = ""
+    config["aimaq_edition"] = int(edition)
+    return config
+
+
+def compile_ui_catalogues(po_dir: Path, dest: Path, lang: str) -> None:
+    """Compile ``book/locale/<lang>/LC_MESSAGES/*.po`` with Babel into ``.mo`` (and ``sphinx.js``)."""
+    source = po_dir / lang / "LC_MESSAGES"
+    target = dest / LOCALE_FOLDER / lang / "LC_MESSAGES"
+    for po in sorted(source.glob("*.po")) if source.is_dir() else []:
+        with open(po, "rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=po.stem)
+        target.mkdir(parents=True, exist_ok=True)
+        with open(target / f"{po.stem}.mo", "wb") as fh:
+            write_mo(fh, catalog)
+        if po.stem == "sphinx":  # the search page reads its strings from this file
+            messages = {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
+            js = {"locale": lang, "messages": dict(sorted(messages.items())), "plural_expr": "(n != 1)"}
+            (target / "sphinx.js").write_text(
+                "Documentation.addTranslations(" + json.dumps(js, ensure_ascii=True, indent=1) + ");\n",
+                encoding="utf-8")
+
+
+def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], pages: dict[str, Path],
+                      lang: str, dest: Path) -> Path:
+    """Write the source tree of one language under ``dest/<lang>`` and return it."""
+    tree = dest / lang
+    if (sources.content / lang).is_dir():
+        shutil.copytree(sources.content / lang, tree)
+    tree.mkdir(parents=True, exist_ok=True)
+    base = yaml.safe_load((sources.project / "_config.yml").read_text(encoding="utf-8")) or {}
+    (tree / "_config.yml").write_text(yaml.safe_dump(config_yaml(base, lang, sources.edition), allow_unicode=True,
+                                                     sort_keys=True), encoding="utf-8")
+    (tree / "_toc.yml").write_text(yaml.safe_dump(toc_yaml(plan, lang), allow_unicode=True, sort_keys=False),
+                                   encoding="utf-8")
+    info = {r.page: r for r in runs}
+    for page in plan.pages:
+        if page in pages:
+            nb = _read_notebook(pages[page])
+            if lang not in languages_present(nb):
+                raise BookError(f"{pages[page]}: the run has no output for {lang!r} (analysis.report emits one per language)")
+            footer = footer_markdown(info[page], sources.edition, lang)
+            target = tree / f"{page}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(page_notebook(nb, lang, footer), target)
+        elif page == APPENDIX_PAGE:
+            text = appendix_markdown(sources.edition, runs, sources.data, lang)
+            (tree / f"{APPENDIX_PAGE}.md").write_text(text, encoding="utf-8")
+    if (sources.project / "book" / "_static").is_dir():
+        shutil.copytree(sources.project / "book" / "_static", tree / "_static", dirs_exist_ok=True)
+    compile_ui_catalogues(sources.project / "book" / "locale", tree, lang)
+    return tree
+
+
+def assemble(sources: Sources, dest: Path) -> tuple[BookPlan, dict[str, Path]]:
+    """Assemble the kk, ru and en source trees of an edition into ``dest``.
+
+    Returns the resolved plan and ``{lang: source tree}``.
+    """
+    pages = run_pages(sources.runs)
+    runs = read_run_infos(sources.runs, pages)
+    structure = read_structure(sources.project / "book" / "structure.yml")
+    plan = resolve_structure(structure, static_pages(sources.content), set(pages))
+    trees = {lang: assemble_language(sources, plan, runs, pages, lang, dest) for lang in LANGS}
+    return plan, trees

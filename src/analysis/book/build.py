@@ -1,0 +1,173 @@
+"""Build an edition of the book in kk, ru and en with Jupyter Book 1 and publish it atomically.
+
+``build_book`` assembles each language's source tree from the edition's
+executed runs (:mod:`analysis.book.assemble`), runs ``jupyter-book build -W``
+for the three languages in parallel, each from inside its own tree, adds the
+language picker ``index.html``, checks the site (:mod:`analysis.book.site_check`)
+and only then swaps it into ``_build/html`` (:mod:`analysis.book.publish`).
+Any failure leaves the published site as it was.
+
+Examples
+--------
+>>> report = build_book(2023)  # doctest: +SKIP
+>>> report.pages  # doctest: +SKIP
+{'kk': 34, 'ru': 34, 'en': 34}
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.book.assemble import ENDONYMS, Sources, assemble
+from analysis.book.publish import new_site_dir, publish, remove_old_sites
+from analysis.book.site_check import check_site
+from analysis.book.structure import BookError
+from analysis.i18n import LANGS, gettext
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class BookReport:
+    """What a build produced: the edition, pages per language, seconds, and structure entries skipped."""
+
+    edition: int
+    pages: dict
+    seconds: float
+    skipped: tuple = ()
+    site: Path = field(default=None)
+
+
+def latest_edition(runs_root: Path) -> int:
+    """The published edition: the manifest's latest, or else the newest edition with runs."""
+    try:
+        from analysis.pipeline import load_manifest
+
+        return int(load_manifest().latest)
+    except ImportError:
+        pass
+    editions = sorted(int(p.name) for p in runs_root.iterdir() if p.is_dir() and p.name.isdigit()) if (
+        runs_root.is_dir()) else []
+    if not editions:
+        raise BookError(f"no executed runs under {runs_root}; run `aimaq run` first")
+    return editions[-1]
+
+
+def _jupyter_book() -> str:
+    script = Path(sys.executable).with_name("jupyter-book")
+    if not script.exists():
+        raise BookError(f"jupyter-book is not installed next to {sys.executable}")
+    return str(script)
+
+
+def _build_language(tree: Path, out: Path, log: Path) -> None:
+    """``jupyter-book build -W`` from inside ``tree`` (Sphinx resolves translations relative to it)."""
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="0")
+    command = [_jupyter_book(), "build", ".", "--path-output", str(out), "--builder", "html", "-W", "--keep-going"]
+    with open(log, "w", encoding="utf-8") as fh:
+        done = subprocess.run(command, cwd=tree, env=env, stdout=fh, stderr=subprocess.STDOUT, check=False)
+    if done.returncode != 0:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        interesting = [line for line in lines if "WARNING" in line or "ERROR" in line or "Error" in line]
+        raise BookError(f"jupyter-book failed for {tree.name} (log: {log}):\n" + "\n".join((interesting or lines)[-15:]))
+
+
+def picker_html(edition: int) -> str:
+    """The site's landing page: one link per language, every text in its own language."""
+    items, titles = [], []
+    for lang in LANGS:
+        title = html.escape(gettext("Regional inequality in Kazakhstan", lang))
+        subtitle = html.escape(gettext("Annual report, edition {year}", lang, year=int(edition)))
+        titles.append(title)
+        items.append(
+            f'<li lang="{lang}"><a href="{lang}/index.html" hreflang="{lang}">'
+            f"<strong>{html.escape(ENDONYMS[lang])}</strong></a><br>{title}. {subtitle}</li>"
+        )
+    choose = " · ".join(html.escape(gettext("Choose a language", lang)) for lang in LANGS)
+    return (
+        '<!DOCTYPE html>\n<html lang="kk">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{' / '.join(titles)}</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}"
+        "li{margin:1rem 0;list-style:none}a{font-size:1.3rem}</style>\n</head>\n<body>\n"
+        f"<h1>Aimaq</h1>\n<p>{choose}</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body>\n</html>\n"
+    )
+
+
+def _count_pages(site_lang: Path) -> int:
+    """Content pages of one language (Sphinx's own search and index pages not counted)."""
+    return sum(1 for p in site_lang.rglob("*.html") if p.name not in ("search.html", "genindex.html"))
+
+
+def build_book(edition: int | None = None, *, project: Path | None = None, build_dir: Path | None = None,
+               runs_root: Path | None = None, data_dir: Path | None = None, jobs: int = 2) -> BookReport:
+    """Build ``edition`` (default: the latest) into ``<build_dir>/html/{kk,ru,en}`` and publish it.
+
+    Parameters
+    ----------
+    edition : int, optional
+        Report year; its executed runs are read from ``<runs_root>/<edition>/``.
+    project : Path, optional
+        Folder with ``_config.yml`` and ``book/`` (default: this repository).
+    build_dir : Path, optional
+        Default ``<project>/_build``; the site is published as ``<build_dir>/html``.
+    runs_root : Path, optional
+        Default ``<build_dir>/runs``.
+    data_dir : Path, optional
+        Data whose checksums the appendix lists (default: ``AIMAQ_DATA_DIR`` or ``<project>/data``).
+    jobs : int, default 2
+        Languages built at the same time.
+
+    Raises
+    ------
+    BookError
+        On any failure; ``<build_dir>/html`` is then unchanged.
+    """
+    started = time.perf_counter()
+    project = Path(project or PROJECT_ROOT)
+    build_dir = Path(build_dir or project / "_build")
+    runs_root = Path(runs_root or build_dir / "runs")
+    data_dir = Path(data_dir or os.environ.get("AIMAQ_DATA_DIR") or project / "data")
+    edition = int(edition) if edition is not None else latest_edition(runs_root)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="book-", dir=build_dir))
+    site = new_site_dir(build_dir)
+    try:
+        plan, trees = assemble(Sources(project, runs_root / str(edition), data_dir, edition), work / "src")
+        logs = build_dir / "book-logs"
+        logs.mkdir(exist_ok=True)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {lang: pool.submit(_build_language, trees[lang], work / "out" / lang, logs / f"{lang}.log")
+                       for lang in LANGS}
+            errors = []
+            for lang, future in futures.items():
+                try:
+                    future.result()
+                except BookError as exc:
+                    errors.append(str(exc))
+            if errors:
+                raise BookError("\n".join(errors))
+        for lang in LANGS:
+            shutil.move(str(work / "out" / lang / "_build" / "html"), str(site / lang))
+        (site / "index.html").write_text(picker_html(edition), encoding="utf-8")
+        problems = check_site(site)
+        if problems:
+            raise BookError(f"the built site is not publishable ({len(problems)} problems):\n" + "\n".join(problems[:20]))
+        publish(site, build_dir / "html")
+        remove_old_sites(build_dir, site)
+    except BaseException:
+        shutil.rmtree(site, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    pages = {lang: _count_pages(site / lang) for lang in LANGS}
+    return BookReport(edition, pages, round(time.perf_counter() - started, 1), plan.skipped, build_dir / "html")

@@ -1,0 +1,73 @@
+"""Sphinx extension of the Aimaq book: language switcher, alternate links and the kk UI catalogues.
+
+Loaded by each language's build (``sphinx.extra_extensions`` in ``_config.yml``).
+The assembler sets two configuration values:
+
+* ``aimaq_lang``: the language of this build (``"kk"``, ``"ru"`` or ``"en"``);
+* ``aimaq_languages``: ``[[code, endonym], …]`` of all editions, in order.
+
+Every page gets a small navigation block at the top of its article that links
+the same page in the other languages (``../ru/regions/KZ-43.html`` seen from
+``kk/regions/KZ-43.html``), and ``<link rel="alternate" hreflang>`` tags.
+UI strings of Sphinx and the themes come from ``_locale/<lang>/LC_MESSAGES``
+of the source tree (the assembler compiles them with Babel); this extension
+registers that folder for the theme catalogue, which Sphinx's ``locale_dirs``
+does not cover.
+
+Examples
+--------
+>>> switcher_html("regions/KZ-43", "kk", [["kk", "Қазақша"], ["ru", "Русский"]], "Тіл")
+'<nav class="aimaq-langs" aria-label="Тіл"><span class="aimaq-lang-current" lang="kk" aria-current="page">Қазақша</span> <a class="aimaq-lang" href="../../ru/regions/KZ-43.html" hreflang="ru" lang="ru">Русский</a></nav>'
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+LOCALE_FOLDER = "_locale"
+THEME_CATALOGUES = ("booktheme",)
+
+
+def relative_to_other(pagename: str, lang: str) -> str:
+    """URL of ``pagename`` in edition ``lang``, relative to the same page in another edition."""
+    depth = pagename.count("/") + 1  # up out of the page's folders and out of the language folder
+    return "../" * depth + f"{lang}/{pagename}.html"
+
+
+def switcher_html(pagename: str, current: str, languages, label: str) -> str:
+    """The language switcher of one page (all text escaped)."""
+    items = []
+    for code, endonym in languages:
+        name = html.escape(endonym)
+        if code == current:
+            items.append(f'<span class="aimaq-lang-current" lang="{html.escape(code)}" aria-current="page">{name}</span>')
+        else:
+            href = html.escape(relative_to_other(pagename, code))
+            items.append(f'<a class="aimaq-lang" href="{href}" hreflang="{html.escape(code)}" lang="{html.escape(code)}">{name}</a>')
+    return f'<nav class="aimaq-langs" aria-label="{html.escape(label)}">' + " ".join(items) + "</nav>"
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    if doctree is None or "body" not in context:
+        return  # search page, genindex: no article to put the switcher in
+    lang, languages = app.config.aimaq_lang, app.config.aimaq_languages
+    label = app.config.aimaq_switcher_label
+    context["body"] = switcher_html(pagename, lang, languages, label) + context["body"]
+    alternates = "".join(
+        f'<link rel="alternate" hreflang="{html.escape(code)}" href="{html.escape(relative_to_other(pagename, code))}" />\n'
+        for code, _ in languages if code != lang
+    )
+    context["metatags"] = context.get("metatags", "") + alternates
+
+
+def setup(app):
+    app.add_config_value("aimaq_lang", "en", "html")
+    app.add_config_value("aimaq_languages", [], "html")
+    app.add_config_value("aimaq_switcher_label", "Language", "html")
+    locale_dir = Path(app.srcdir) / LOCALE_FOLDER
+    if locale_dir.is_dir():
+        for catalogue in THEME_CATALOGUES:
+            app.add_message_catalog(catalogue, str(locale_dir))
+    app.connect("html-page-context", _page_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
