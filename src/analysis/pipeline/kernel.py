@@ -18,6 +18,7 @@ give byte-identical files and a warm run equals a plain ``papermill`` run.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import re
@@ -213,6 +214,11 @@ class WarmKernel:
         self._preload = tuple(preload)
         self.km = None
         self.kc = None
+        # The kernel's asyncio loop lives in this private context: jupyter_core
+        # keeps "the loop of this thread" in a context variable, which a host
+        # such as a Dask worker may have copied from a thread whose loop is
+        # running. Every call into the kernel goes through this context.
+        self._context = contextvars.Context()
 
     def _start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -243,6 +249,9 @@ class WarmKernel:
 
     def execute(self, job: Job) -> Outcome:
         """Execute one job as papermill would; never raises for a failing cell."""
+        return self._context.run(self._execute, job)
+
+    def _execute(self, job: Job) -> Outcome:
         from papermill.engines import NotebookExecutionManager
         from papermill.iorw import load_notebook_node
         from papermill.parameterize import parameterize_notebook
@@ -268,7 +277,7 @@ class WarmKernel:
             client.execute()
         except Exception as exc:  # a dead or timed-out kernel: restart it for the next job
             error = f"{type(exc).__name__}: {exc}"
-            self.shutdown()
+            self._shutdown()
         finally:
             manager.cleanup_pbar()
             manager.notebook_complete()
@@ -279,8 +288,11 @@ class WarmKernel:
         return Outcome(job.key, status, dumps(nb), error)
 
     def shutdown(self) -> None:
-        if self.km is None:
-            return
+        """Stop the kernel (it is started again on the next job)."""
+        if self.km is not None:
+            self._context.run(self._shutdown)
+
+    def _shutdown(self) -> None:
         from jupyter_core.utils import run_sync
 
         try:

@@ -191,13 +191,15 @@ def _programmes(year: int) -> list[str]:
     from analysis.data import load_programmes
 
     table = load_programmes()
-    # A programme appears in an edition once it has started (no page for a
-    # programme announced after the report year).
-    for column in ("start_year", "start"):
-        if column in table.columns:
-            table = table[table[column].astype(int) <= year]
-            break
-    return list(table["programme"].astype(str).unique())
+    # A programme gets a page in an edition once one of its parts has started
+    # by that year; a programme with no known start date is always listed.
+    starts: dict[str, list[int]] = {}
+    for programme, start in zip(table["programme"].astype(str), table.get("start", [None] * len(table))):
+        match = re.match(r"^\s*(\d{4})", "" if start is None else str(start))
+        starts.setdefault(programme, [])
+        if match:
+            starts[programme].append(int(match.group(1)))
+    return [p for p, years in starts.items() if not years or min(years) <= year]
 
 
 _DEFAULT_PROVIDERS: dict[str, Callable[[int], Iterable[str]]] = {

@@ -1,0 +1,282 @@
+"""Pipeline: manifest expansion, cache rules, warm execution equal to papermill, statuses.
+
+The notebooks and data are synthetic (tests/test_pipeline_support.py) with known
+truths: the glued mean must equal the mean computed here independently.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.pipeline import ManifestError, check_parameter, load_manifest, read_statuses
+from analysis.pipeline.cache import data_fingerprint, library_fingerprint, run_key
+from analysis.pipeline.kernel import normalise, dumps
+from analysis.pipeline.verify import extract_values
+from test_pipeline_support import (EDITIONS, PROVIDERS, REGIONS, build, expected_mean,
+                                   make_project, value, write_observations)
+
+
+# --- manifest -------------------------------------------------------------
+
+def test_manifest_expands_editions_regions_and_pages(tmp_path):
+    make_project(tmp_path)
+    manifest = load_manifest(tmp_path / "notebooks" / "manifest.yml",
+                             providers={"region": lambda y: ["KZ-43", "KZ-10"] + (["KZ-11"] if y > 2021 else [])})
+    assert manifest.editions == EDITIONS and manifest.latest == 2022
+    runs_2021, runs_2022 = manifest.runs(2021), manifest.runs(2022)
+    assert [r.page for r in runs_2021] == ["summary", "regions/KZ-10", "regions/KZ-43"]
+    assert len(runs_2022) == 4  # a region valid only from 2022 appears only there
+    region_run = runs_2022[1]
+    assert dict(region_run.parameters) == {"year": 2022, "region": "KZ-10", "data_dir": ""}
+    assert region_run.output_path == "_build/runs/2022/regions/KZ-10.ipynb"
+    assert region_run.part == "regions" and region_run.notebook == "region.ipynb"
+
+
+def test_project_manifest_uses_data_units():
+    from analysis.data import units
+
+    manifest = load_manifest()
+    assert len(manifest.editions) == 5
+    for edition in manifest.editions:
+        regions = {r.parameters["region"] for r in manifest.runs(edition) if "region" in r.parameters}
+        assert regions == set(units(edition, "current"))
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("editions: [2022]\nruns:\n  - {notebook: a.ipynb, page: a, part: p, foreach: district}\n", "runs[0].foreach"),
+    ("editions: [2022]\nruns:\n  - {notebook: a.ipynb, page: regions, part: p, foreach: region}\n", "runs[0].page"),
+    ("editions: [twenty]\nruns: []\n", "editions"),
+    ("editions: [2022]\nruns:\n  - {notebook: ../x.ipynb, page: a, part: p}\n", "runs[0].notebook"),
+    ("editions: [2022\n", "line"),
+])
+def test_manifest_errors_name_file_entry_and_expectation(tmp_path, text, fragment):
+    path = tmp_path / "manifest.yml"
+    path.write_text(text)
+    with pytest.raises(ManifestError) as error:
+        load_manifest(path)
+    assert str(error.value).startswith("manifest.yml: ") and fragment in str(error.value)
+    assert "expected" in str(error.value)
+
+
+@pytest.mark.parametrize("name, bad", [
+    ("region", "KZ-43'; import os; '"), ("region", "kz-43"), ("programme", "sez\nimport os"),
+    ("year", "2022"), ("year", True), ("data_dir", "/etc"), ("unknown", 1),
+])
+def test_parameter_validation_rejects_injection(name, bad):
+    with pytest.raises(ManifestError):
+        check_parameter(name, bad)
+
+
+def test_bad_region_from_provider_never_reaches_a_notebook(tmp_path):
+    make_project(tmp_path)
+    manifest = load_manifest(tmp_path / "notebooks" / "manifest.yml",
+                             providers={"region": lambda y: ["KZ-43\"); import os; (\""]})
+    with pytest.raises(ManifestError, match="region code"):
+        manifest.runs(2022)
+
+
+# --- cache keys -----------------------------------------------------------
+
+def test_data_fingerprint_is_sliced_by_edition_and_ignores_checksums(tmp_path):
+    write_observations(tmp_path)
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [{"path": "observations.csv", "hash": "a"}]}))
+    before = {y: data_fingerprint(tmp_path, until=y) for y in EDITIONS}
+    write_observations(tmp_path, edits={("KZ-43", 2022): 99.0})
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [{"path": "observations.csv", "hash": "b"}]}))
+    after = {y: data_fingerprint(tmp_path, until=y) for y in EDITIONS}
+    assert after[2021] == before[2021]      # 2022 row is outside the 2021 edition
+    assert after[2022] != before[2022]
+    (tmp_path / "regions.csv").write_text("region\nKZ-43\n")  # a new file changes every edition
+    assert data_fingerprint(tmp_path, until=2021) != after[2021]
+
+
+def test_library_fingerprint_follows_sources_but_not_pipeline(tmp_path):
+    package = tmp_path / "analysis"
+    (package / "pipeline").mkdir(parents=True)
+    (package / "data.py").write_text("x = 1\n")
+    (package / "pipeline" / "runner.py").write_text("y = 1\n")
+    first = library_fingerprint(package)
+    (package / "pipeline" / "runner.py").write_text("y = 2\n")
+    assert library_fingerprint(package) == first
+    (package / "data.py").write_text("x = 2\n")
+    assert library_fingerprint(package) != first
+
+
+def test_run_key_depends_on_every_input():
+    base = run_key(b"nb", {"year": 2022}, "data", "lib")
+    variants = [run_key(b"nb2", {"year": 2022}, "data", "lib"), run_key(b"nb", {"year": 2021}, "data", "lib"),
+                run_key(b"nb", {"year": 2022}, "data2", "lib"), run_key(b"nb", {"year": 2022}, "data", "lib2")]
+    assert base not in variants and len(set(variants)) == 4
+    assert run_key(b"nb", {"year": 2022, "region": "KZ-10"}, "d", "l") == \
+        run_key(b"nb", {"region": "KZ-10", "year": 2022}, "d", "l")
+
+
+# --- builds ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One cold build of the synthetic project, shared by the read-only checks."""
+    root = make_project(tmp_path_factory.mktemp("project"))
+    result = build(root)
+    return root, result
+
+
+def _glue(path: Path) -> dict:
+    return extract_values(json.loads(path.read_text()))[0]
+
+
+def test_cold_build_runs_everything_once_with_known_truths(built):
+    root, result = built
+    assert result.ok and result.executed == 6 and result.counts["ok"] == 6
+    for year in EDITIONS:
+        values = _glue(root / "_build" / "runs" / str(year) / "summary.ipynb")
+        assert values["glue:mean"] == pytest.approx(expected_mean(year), rel=1e-12)
+        assert values["glue:n_obs"] == len(REGIONS) * (year - 2017)
+        for region in REGIONS:
+            region_values = _glue(root / "_build" / "runs" / str(year) / "regions" / f"{region}.ipynb")
+            assert region_values["glue:last_value"] == value(region, year)
+        statuses = read_statuses(year, root / "_build")
+        assert {s.status for s in statuses.values()} == {"ok"} and len(statuses) == 3
+
+
+def test_executed_notebooks_hold_no_timestamps_or_absolute_paths(built):
+    root, _ = built
+    for path in (root / "_build" / "runs").rglob("*.ipynb"):
+        text = path.read_text()
+        assert str(root) not in text and "start_time" not in text and "duration" not in text
+        nb = json.loads(text)
+        assert nb["metadata"]["papermill"]["input_path"].startswith("notebooks/")
+        assert nb["metadata"]["papermill"]["output_path"] == str(path.relative_to(root))
+        assert any(c["id"] == "injected-parameters" for c in nb["cells"])
+
+
+def test_warm_run_equals_plain_papermill(built, monkeypatch):
+    """The reviewer's plain papermill run gives the same notebook, glue and outputs."""
+    import papermill
+
+    root, _ = built
+    monkeypatch.setenv("AIMAQ_DATA_DIR", str(root / "data"))
+    plain = root / "plain.ipynb"
+    papermill.execute_notebook(str(root / "notebooks" / "summary.ipynb"), str(plain),
+                               parameters={"year": 2021, "data_dir": ""}, progress_bar=False, cwd=str(root))
+    output = "_build/runs/2021/summary.ipynb"
+    plain_nb = normalise(nbformat.read(plain, 4), "notebooks/summary.ipynb", output, str(root))
+    published = (root / output).read_text()
+    assert extract_values(json.loads(dumps(plain_nb))) == extract_values(json.loads(published))
+    assert dumps(plain_nb) == published
+
+
+def test_nothing_changed_executes_nothing_and_touches_nothing(built):
+    root, _ = built
+    outputs = sorted((root / "_build" / "runs").rglob("*.ipynb"))
+    stamps = [p.stat().st_mtime_ns for p in outputs]
+    result = build(root)
+    assert result.executed == 0 and result.counts["cached"] == 6 and result.ok
+    assert [p.stat().st_mtime_ns for p in outputs] == stamps
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    root, _ = built
+    again = build(root, build_dir=tmp_path / "other", use_cache=False)
+    assert again.executed == 6
+    first = {p.relative_to(root / "_build" / "runs"): p.read_bytes()
+             for p in (root / "_build" / "runs").rglob("*.ipynb")}
+    second = {p.relative_to(tmp_path / "other" / "runs"): p.read_bytes()
+              for p in (tmp_path / "other" / "runs").rglob("*.ipynb")}
+    assert first == second
+
+
+def test_editing_one_observation_reexecutes_only_affected_runs(tmp_path):
+    root = make_project(tmp_path)
+    build(root)
+    write_observations(root / "data", edits={("KZ-43", 2022): 1000.0})
+    result = build(root)
+    executed = {(s.edition, s.page) for s in result.statuses if s.status == "ok"}
+    assert executed == {(2022, "summary"), (2022, "regions/KZ-10"), (2022, "regions/KZ-43")}
+    assert all(s.status == "cached" for s in result.statuses if s.edition == 2021)
+    assert _glue(root / "_build/runs/2022/regions/KZ-43.ipynb")["glue:last_value"] == 1000.0
+
+
+def test_failure_is_isolated_and_keeps_last_good_output(tmp_path):
+    root = make_project(tmp_path)
+    assert build(root, editions=[2022]).ok
+    good = (root / "_build/runs/2022/summary.ipynb").read_bytes()
+    nb = nbformat.read(root / "notebooks" / "summary.ipynb", 4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('made to fail in the test')"))
+    nbformat.write(nb, root / "notebooks" / "summary.ipynb")
+
+    result = build(root, editions=[2022], keep_going=True)
+    by_page = {s.page: s for s in result.statuses}
+    assert by_page["summary"].status == "failed" and "made to fail" in by_page["summary"].error
+    assert {by_page[f"regions/{r}"].status for r in REGIONS} == {"cached"}
+    assert not result.ok
+    assert (root / "_build/runs/2022/summary.ipynb").read_bytes() == good
+    failed = json.loads((root / "_build/failed/2022/summary.ipynb").read_text())
+    assert failed["metadata"]["papermill"]["exception"] is True
+    assert read_statuses(2022, root / "_build")["summary"].status == "failed"
+
+
+def test_without_keep_going_later_runs_are_skipped(tmp_path):
+    root = make_project(tmp_path)
+    nb = nbformat.read(root / "notebooks" / "summary.ipynb", 4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('stop here')"))
+    nbformat.write(nb, root / "notebooks" / "summary.ipynb")
+    result = build(root, editions=[2021], jobs=1)
+    tally = result.counts
+    assert tally["failed"] == 1 and tally["skipped"] + tally["ok"] == 2 and tally["skipped"] >= 1
+
+
+def test_notebook_rejects_unknown_region_listing_valid_ones(tmp_path):
+    root = make_project(tmp_path)
+    result = build(root, editions=[2022], providers={"region": lambda y: ["KZ-99"]}, keep_going=True)
+    failed = [s for s in result.statuses if s.failed]
+    assert len(failed) == 1 and "KZ-99" in failed[0].error and "KZ-10" in failed[0].error
+
+
+def test_dask_executor_on_a_local_cluster_gives_the_same_notebooks(built, tmp_path):
+    pytest.importorskip("distributed")
+    from analysis.pipeline import executors
+
+    root, _ = built
+
+    class ThreadCluster(executors.DaskExecutor):
+        name = "dask-threads"
+
+        def __init__(self, jobs=None, scheduler=None):
+            super().__init__(jobs=jobs, scheduler=scheduler, processes=False)
+
+    executors.register_executor(ThreadCluster)
+    try:
+        result = build(root, build_dir=tmp_path / "dask", executor="dask-threads", editions=[2022])
+    finally:
+        executors.EXECUTORS.pop("dask-threads")
+    assert result.ok and result.executed == 3, [s.error for s in result.statuses]
+    for page in ("summary", "regions/KZ-10", "regions/KZ-43"):
+        assert (tmp_path / f"dask/runs/2022/{page}.ipynb").read_bytes() == \
+            (root / f"_build/runs/2022/{page}.ipynb").read_bytes()
+
+
+def test_cli_run_reports_failure_table_and_exit_code(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+    from analysis.pipeline import manifest as manifest_module
+
+    root = make_project(tmp_path)
+    nb = nbformat.read(root / "notebooks" / "region.ipynb", 4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('broken region page')"))
+    nbformat.write(nb, root / "notebooks" / "region.ipynb")
+    monkeypatch.setattr(manifest_module, "project_root", lambda: root)
+    monkeypatch.setitem(manifest_module._DEFAULT_PROVIDERS, "region", PROVIDERS["region"])
+    from analysis.pipeline import runner
+    monkeypatch.setattr(runner, "project_root", lambda: root)
+    result = CliRunner().invoke(app, ["run", "--edition", "2021", "--keep-going", "--jobs", "2"],
+                                env={"COLUMNS": "250"})
+    assert result.exit_code == 1, result.output
+    assert "Failed runs" in result.output and "broken region page" in result.output
+    assert "1 ok" in result.output and "2 failed" in result.output
