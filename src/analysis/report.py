@@ -301,6 +301,22 @@ def bullets(items: Sequence) -> None:
     _each_lang(render)
 
 
+def warning_keys(*results) -> list[str]:
+    """The catalogue keys (``warning.<key>``) of every warning the results carry, once each, in order.
+
+    >>> from types import SimpleNamespace as R
+    >>> warning_keys(R(warnings=("few_clusters",)), R(warnings=("few_clusters", "no_half_life")))
+    ['warning.few_clusters', 'warning.no_half_life']
+    """
+    keys: list[str] = []
+    for result in results:
+        for warning in getattr(result, "warnings", ()) or ():
+            key = f"warning.{warning}"
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
 def figure(draw: Callable[[str], "object"], alt: str, **alt_values) -> None:
     """One PNG per language: ``draw(lang)`` returns a matplotlib figure; ``alt`` is a catalogue msgid.
 

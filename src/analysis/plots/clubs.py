@@ -16,6 +16,8 @@ Examples
 """
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -70,7 +72,7 @@ def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
         handles.append(Line2D([], [], color=MUTED, linestyle=":", label=gettext("In no club", lang)))
     ax.legend(handles=handles, fontsize=8, loc="best")
     ax.axhline(1.0, color="#999999", linewidth=0.8)
-    ax.set_ylabel(gettext("Level relative to the mean of regions", lang))
+    ax.set_ylabel("\n".join(textwrap.wrap(gettext("Level relative to the mean of regions", lang), 32)))
     ax.set_title(gettext("Convergence clubs", lang))
     year_axis(ax)
     number_axis(ax, lang)
