@@ -58,9 +58,9 @@ def coverage(panel: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     A region is present in a year when it has at least one framework indicator.
     """
     check_panel(panel, framework)
-    ind = list(framework.indicators)
-    present = panel[panel[ind].notna().any(axis=1)]
-    return present.groupby("year")[ind].agg(lambda s: s.notna().mean()).sort_index()
+    observed = panel[list(framework.indicators)].notna()
+    present = observed.any(axis=1).to_numpy()
+    return observed[present].groupby(panel["year"].to_numpy()[present]).mean().rename_axis("year").sort_index()
 
 
 def covered_years(panel: pd.DataFrame, framework: Framework) -> list[int]:
@@ -100,8 +100,8 @@ def prepare_year(panel: pd.DataFrame, framework: Framework, year: int,
     """
     check_panel(panel, framework)
     ind = framework.indicators
-    years = covered_years(panel, framework)
-    if year not in years:
+    if year not in covered_years(panel[panel["year"] == year], framework):
+        years = covered_years(panel, framework)
         raise IndexInputError(f"panel: year {year} lacks indicator coverage (each indicator observed for at "
                               f"least {framework.min_indicator_coverage:.0%} of regions); covered years: "
                               f"{', '.join(map(str, years)) or 'none'}")

@@ -106,7 +106,8 @@ class SelectionResult:
     ``table``: index region, one boolean column per rule id, ``selected``
     (the ``select_by`` rule), ``rules_met`` (tuple of the ids of the basic rules
     met), ``share_of_draws`` (share of Monte Carlo draws in which the region is
-    selected; NaN without a sensitivity run) and ``robust`` (share >= ``min_share``).
+    selected; NaN without a sensitivity run) and ``holds`` (at least ``min_share`` of
+    the draws agree with the nominal decision, selected or not; False without draws).
     ``rules``: the rule definitions (the book translates ``kind`` with its parameters).
     """
 

@@ -115,6 +115,8 @@ def select_regions(result: IndexResult, rules: Sequence[Rule | Mapping[str, Any]
         draw_met = _evaluate(rules, sensitivity.draw_z[:, cols], sensitivity.draw_ranks[:, cols], result)
         share = draw_met[select_by].mean(axis=0)
     table["share_of_draws"] = share
-    table["robust"] = share >= min_share
+    # the nominal decision holds when at least min_share of the draws agree with it
+    agree = np.where(table["selected"].to_numpy(), share, 1.0 - share)
+    table["holds"] = agree >= min_share
     return SelectionResult(year=result.year, select_by=select_by, rules=tuple(rules), table=table,
                            min_share=min_share)

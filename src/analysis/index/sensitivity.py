@@ -73,6 +73,11 @@ def first_order_indices(ranks: np.ndarray, codes: dict[str, np.ndarray],
     return pd.DataFrame(out, index=pd.Index([*names, "all"], name="region"))
 
 
+def _dropped_names(indicators: tuple[str, ...], droppable: np.ndarray, drop: np.ndarray) -> np.ndarray:
+    names = np.array(["", *(indicators[i] for i in droppable)], dtype=object)
+    return names[drop + 1]
+
+
 def _quantile_codes(x: np.ndarray, bins: int) -> np.ndarray:
     edges = np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1])
     return np.searchsorted(edges, x, side="right")
@@ -167,7 +172,7 @@ def sensitivity(panel: pd.DataFrame, framework: Framework, year: int | None = No
         "normalisation": np.asarray(unc.normalisations)[norm],
         "weighting": np.asarray(unc.weightings)[wt],
         "aggregation": np.asarray(unc.aggregations)[agg],
-        "dropped_indicator": np.where(has_drop, np.asarray(prep.indicators)[droppable[np.maximum(drop, 0)]], ""),
+        "dropped_indicator": _dropped_names(prep.indicators, droppable, drop),
         **{f"weight_{pil.id}": pert[:, k] for k, pil in enumerate(framework.pillars)},
     })
     return SensitivityResult(

@@ -93,7 +93,7 @@ def pca_structure(scores: np.ndarray, min_explained: float = 0.6) -> PcaStructur
     z = z[~np.isnan(z).any(axis=1)]
     if z.shape[0] < 3:
         raise ValueError(f"PCA weights need at least 3 regions with every indicator; got {z.shape[0]}")
-    corr = np.corrcoef(z, rowvar=False)
+    corr = np.atleast_2d(np.corrcoef(z, rowvar=False))  # one indicator gives a scalar
     eigval, eigvec = np.linalg.eigh(corr)
     order = np.argsort(eigval)[::-1]
     eigval, eigvec = np.clip(eigval[order], 0.0, None), eigvec[:, order]
