@@ -183,7 +183,9 @@ def term_pattern(term: str) -> re.Pattern[str] | None:
         return None
     parts = []
     for w in words:
-        stem = w if len(w) <= 4 else w[: max(4, len(w) - 3)]
+        # Short words lose at most their last letter (зона -> зон-); longer ones keep a stem
+        # of at least four letters.
+        stem = w[: max(3, len(w) - 1)] if len(w) <= 4 else w[: max(4, len(w) - 3)]
         parts.append(re.escape(stem) + r"\w*")
     return re.compile(r"(?<!\w)" + r"[\s\-–]+".join(parts), re.IGNORECASE)
 
@@ -235,6 +237,7 @@ def test_term_pattern_tolerates_inflection_but_not_other_words():
     assert not ru.search("синтетический индекс контроля")
     kk = term_pattern("синтетикалық бақылау")
     assert kk.search("синтетикалық бақылаудың нәтижесі")
+    assert term_pattern("специальная экономическая зона").search("специальных экономических зон")
     en = term_pattern("gross regional product (GRP)")
     assert en.search("Gross regional products differ")
     assert not en.search("gross domestic product")
