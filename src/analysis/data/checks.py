@@ -32,11 +32,12 @@ def _first(mask: np.ndarray | pd.Series) -> int:
 
 
 def check_observations(
-    obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame, file: str
+    obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame, file: str, key: list[str] = KEY
 ) -> None:
     """Check one observations-like table against the metadata; raise DataError on the first problem.
 
     ``obs`` must keep the index it had when read (row ``i`` is line ``i + 2`` of ``file``).
+    ``key`` is the set of columns that must be unique (revisions add ``recorded``).
 
     Examples
     --------
@@ -99,15 +100,21 @@ def check_observations(
             f"a plausible {obs['indicator'].iloc[i]} between {rng[i, 0]:g} and {rng[i, 1]:g}",
         )
 
-    dup = obs.duplicated(KEY, keep="first").to_numpy()
+    dup = obs.duplicated(key, keep="first").to_numpy()
     if dup.any():
         i = _first(dup)
-        first = _first(obs.duplicated(KEY, keep=False).to_numpy() & (obs[KEY] == obs[KEY].iloc[i]).all(axis=1).to_numpy())
+        first = _first(obs.duplicated(key, keep=False).to_numpy() & (obs[key] == obs[key].iloc[i]).all(axis=1).to_numpy())
         raise DataError(
-            file, _line(obs, i), "region, year, indicator, territory",
-            " ".join(str(obs[c].iloc[i]) for c in KEY).strip(),
-            f"one row per region, year, indicator and territory (already on row {_line(obs, first)})",
+            file, _line(obs, i), ", ".join(key),
+            " ".join(str(obs[c].iloc[i]) for c in key).strip(),
+            f"one row per {', '.join(key)} (already on row {_line(obs, first)})",
         )
+    if "superseded" in obs.columns:
+        bad = (obs["superseded"] < obs["recorded"]).to_numpy()
+        if bad.any():
+            i = _first(bad)
+            raise DataError(file, _line(obs, i), "superseded", obs["superseded"].iloc[i],
+                            f"a date not before recorded ({obs['recorded'].iloc[i]})")
 
 
 def check_national_sums(stable_long: pd.DataFrame, obs: pd.DataFrame, file: str, locate=None) -> None:

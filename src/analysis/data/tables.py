@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data.checks import check_observations
+from analysis.data.checks import KEY, check_observations
 from analysis.data.checksums import DESCRIPTOR, verify_checksums
 from analysis.data.paths import resolve_data_dir
 from analysis.data.schemas import read_table
@@ -65,7 +65,8 @@ def load_tables(data_dir: str | os.PathLike | None) -> Tables:
     frames = {name: read_table(root, name) for name in FILES}
     regions, indicators = frames["regions.csv"], frames["indicators.csv"]
     for name in ("observations.csv", "revisions.csv", "unverified.csv"):
-        check_observations(frames[name], regions, indicators, name)
+        unique = KEY + ["recorded"] if name == "revisions.csv" else KEY
+        check_observations(frames[name], regions, indicators, name, key=unique)
     tables = Tables(
         data_dir=root,
         regions=regions,

@@ -1,0 +1,203 @@
+"""`aimaq data add`: a new year and revisions on a copy of data/, with history kept (as_of).
+
+The added 2024 figures are synthetic (2023 x 1.1, national total = sum of regions): a known
+truth for the checks, used only inside these tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import analysis.data as D
+from analysis.cli import app
+from analysis.data.add import apply_addition, plan_addition
+from analysis.data.paths import PROJECT_DATA_DIR
+
+FIRST_RECORDED = "2026-11-27"  # when the shipped figures entered the data
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(PROJECT_DATA_DIR, target, ignore=shutil.ignore_patterns("index.yml"))
+    return target
+
+
+def _rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _fingerprint(root: Path) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.glob("*")) if p.is_file()}
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    columns = ["region", "year", "indicator", "territory", "value", "source", "note"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+    return path
+
+
+def _grp_2024(data: Path, factor: float = 1.1) -> list[dict]:
+    """Synthetic 2024 GRP for today's 20 units and Kazakhstan: 2023 x factor."""
+    rows = [
+        r for r in _rows(data / "observations.csv")
+        if r["indicator"] == "grp_nominal" and r["year"] == "2023" and r["territory"] != "pre-2022"
+    ]
+    out = [dict(r, year="2024", value=repr(float(r["value"]) * factor), note="", source="") for r in rows if r["region"] != "KZ"]
+    total = sum(float(r["value"]) for r in out)
+    out.append({"region": "KZ", "year": "2024", "indicator": "grp_nominal", "value": repr(total)})
+    return out
+
+
+def test_add_a_year_to_a_copy(tmp_path):
+    data = _copy(tmp_path)
+    new = _write(tmp_path / "grp_2024.csv", _grp_2024(data))
+    plan = plan_addition(new, data, source="BNS test release", recorded="2027-04-01")
+    assert (len(plan.new), len(plan.revised), plan.unchanged) == (21, 0, 0)
+    apply_addition(plan)
+
+    panel = D.load_panel("stable", data).set_index(["region", "year"])
+    before = D.load_panel("stable", data, until=2023).set_index(["region", "year"])
+    for region in before.index.get_level_values("region").unique():
+        if math.isnan(before.loc[(region, 2023), "grp_nominal"]):
+            continue
+        assert panel.loc[(region, 2024), "grp_nominal"] == pytest.approx(1.1 * before.loc[(region, 2023), "grp_nominal"])
+        assert panel.loc[(region, 2024), "grp_growth"] == pytest.approx(math.log(1.1))
+    # every added row records its source and date; the checksums were updated (load passed)
+    added = [r for r in _rows(data / "observations.csv") if r["year"] == "2024" and r["indicator"] == "grp_nominal"]
+    assert len(added) == 21 and {r["source"] for r in added} == {"BNS test release"}
+    assert {r["recorded"] for r in added} == {"2027-04-01"}
+    # the edition built before the addition still sees exactly what it saw
+    old = D.load_panel("stable", data, as_of=FIRST_RECORDED)
+    assert old["grp_nominal"][old["year"] == 2024].isna().all()
+    result = CliRunner().invoke(app, ["data", "check", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+
+
+def test_revisions_keep_their_history(tmp_path):
+    data = _copy(tmp_path)
+    original = next(
+        float(r["value"]) for r in _rows(data / "observations.csv")
+        if (r["region"], r["year"], r["indicator"]) == ("KZ-43", "2019", "unemployment_rate")
+    )
+    for value, date in ((original + 0.5, "2027-03-01"), (original + 0.7, "2028-03-01")):
+        row = {"region": "KZ-43", "year": "2019", "indicator": "unemployment_rate", "value": repr(value)}
+        plan = plan_addition(_write(tmp_path / f"rev{date}.csv", [row]), data, source=f"BNS {date}", recorded=date)
+        assert len(plan.revised) == 1 and plan.revised.loc[0, "old_value"] == pytest.approx(value - (0.5 if date < "2028" else 0.2))
+        apply_addition(plan)
+
+    def value_as_of(as_of):
+        panel = D.load_panel("current", data, as_of=as_of).set_index(["region", "year"])
+        return panel.loc[("KZ-43", 2019), "unemployment_rate"]
+
+    assert value_as_of(FIRST_RECORDED) == pytest.approx(original)
+    assert value_as_of("2027-06-30") == pytest.approx(original + 0.5)
+    assert value_as_of(None) == pytest.approx(original + 0.7)
+    history = _rows(data / "revisions.csv")
+    assert [(h["value"], h["superseded"], h["superseded_by"]) for h in history] == [
+        (repr(original), "2027-03-01", "BNS 2027-03-01"),
+        (repr(original + 0.5), "2028-03-01", "BNS 2028-03-01"),
+    ]
+
+
+def test_identical_figures_change_nothing(tmp_path):
+    data = _copy(tmp_path)
+    rows = [r for r in _rows(data / "observations.csv") if r["region"] == "KZ-43" and r["year"] == "2019"]
+    before = _fingerprint(data)
+    plan = plan_addition(_write(tmp_path / "same.csv", rows), data, recorded="2027-01-01")
+    assert (len(plan.new), len(plan.revised), plan.unchanged) == (0, 0, len(rows))
+    apply_addition(plan)
+    assert _fingerprint(data) == before
+
+
+@pytest.mark.parametrize(
+    "row, column, expected",
+    [
+        ({"region": "KZ-99", "year": "2024", "indicator": "grp_nominal", "value": "1"}, "region", "regions.csv"),
+        ({"region": "KZ-43", "year": "2024", "indicator": "grp_nominal", "value": "-1"}, "value", "plausible"),
+        ({"region": "KZ-43", "year": "2024", "indicator": "gdp", "value": "1"}, "indicator", "indicators.csv"),
+        ({"region": "KZ-35", "year": "2024", "indicator": "grp_nominal", "value": "1"}, "territory", "split"),
+        ({"region": "KZ-43", "year": "twenty", "indicator": "grp_nominal", "value": "1"}, "year", "whole number"),
+    ],
+)
+def test_bad_new_rows_are_refused_before_writing(tmp_path, row, column, expected):
+    data = _copy(tmp_path)
+    before = _fingerprint(data)
+    new = _write(tmp_path / "new.csv", [{**row, "source": "x"}])
+    with pytest.raises(D.DataError) as info:
+        plan_addition(new, data, recorded="2027-01-01")
+    assert (info.value.file, info.value.row, info.value.column) == ("new.csv", 2, column)
+    assert expected in info.value.expected
+    result = CliRunner().invoke(app, ["data", "add", str(new), "--yes", "--data-dir", str(data)])
+    assert result.exit_code == 1 and result.output.startswith("error: new.csv, row 2") and "Traceback" not in result.output
+    assert _fingerprint(data) == before
+
+
+def test_a_national_total_that_does_not_add_up_names_the_new_file(tmp_path):
+    data = _copy(tmp_path)
+    rows = _grp_2024(data)
+    rows[-1]["value"] = repr(float(rows[-1]["value"]) * 1.02)
+    new = _write(tmp_path / "grp.csv", rows)
+    with pytest.raises(D.DataError) as info:
+        plan_addition(new, data, source="x", recorded="2027-01-01")
+    assert (info.value.file, info.value.row) == ("grp.csv", len(rows) + 1)
+    assert "sum of the regions" in info.value.expected
+
+
+def test_source_is_required(tmp_path):
+    data = _copy(tmp_path)
+    new = _write(tmp_path / "nosource.csv", [{"region": "KZ-43", "year": "2024", "indicator": "grp_nominal", "value": "1"}])
+    with pytest.raises(D.DataError) as info:
+        plan_addition(new, data, recorded="2027-01-01")
+    assert (info.value.row, info.value.column) == (2, "source")
+
+
+def test_cli_asks_before_writing(tmp_path):
+    data = _copy(tmp_path)
+    new = _write(tmp_path / "grp.csv", _grp_2024(data))
+    before = _fingerprint(data)
+    runner = CliRunner()
+    declined = runner.invoke(app, ["data", "add", str(new), "--source", "BNS", "--recorded", "2027-01-01",
+                                   "--data-dir", str(data)], input="n\n")
+    assert declined.exit_code == 1 and "21 new, 0 revised" in declined.output
+    assert _fingerprint(data) == before
+    accepted = runner.invoke(app, ["data", "add", str(new), "--source", "BNS", "--recorded", "2027-01-01",
+                                   "--data-dir", str(data)], input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert _fingerprint(data) != before
+    assert runner.invoke(app, ["data", "check", "--data-dir", str(data)]).exit_code == 0
+
+
+def test_an_interrupted_write_loses_nothing_and_is_detected(tmp_path, monkeypatch):
+    data = _copy(tmp_path)
+    original = {(r["region"], r["year"], r["indicator"], r["territory"]): r["value"] for r in _rows(data / "observations.csv")}
+    row = {"region": "KZ-43", "year": "2019", "indicator": "unemployment_rate", "value": "9.9", "source": "x"}
+    plan = plan_addition(_write(tmp_path / "rev.csv", [row]), data, recorded="2027-01-01")
+
+    def killed(_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("analysis.data.add.write_datapackage", killed)
+    with pytest.raises(KeyboardInterrupt):
+        apply_addition(plan)
+    # the checksums no longer match: the next load says so instead of using half-written data
+    with pytest.raises(D.DataError) as info:
+        D.load_panel("stable", data)
+    assert "datapackage.json" in info.value.expected
+    # and every figure that existed before is still in observations.csv or revisions.csv
+    kept = {(r["region"], r["year"], r["indicator"], r["territory"]): r["value"]
+            for name in ("observations.csv", "revisions.csv") for r in _rows(data / name)
+            if name == "revisions.csv" or (r["region"], r["year"], r["indicator"]) != ("KZ-43", "2019", "unemployment_rate")}
+    assert kept == original
+    assert not list(data.glob(".*.tmp"))
