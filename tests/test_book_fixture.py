@@ -120,7 +120,7 @@ def make_project(root: Path, runs: dict | None = None, static: dict | None = Non
     (project / "book").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", project / "_config.yml")
     shutil.copy(ROOT / "book" / "structure.yml", project / "book" / "structure.yml")
-    for folder in ("_static", "locale"):
+    for folder in ("_static", "_templates", "locale"):
         if (ROOT / "book" / folder).is_dir():
             shutil.copytree(ROOT / "book" / folder, project / "book" / folder)
     for name, per_lang in static.items():

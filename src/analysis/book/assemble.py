@@ -10,7 +10,8 @@ For each language ``L`` the tree ``<dest>/<L>/`` holds
 * one ``<page>.ipynb`` per run of the edition, filtered to ``L``
   (:func:`analysis.book.pages.page_notebook`) and closed by its rerun note;
 * ``reproducibility.md``, the appendix;
-* ``_static/`` and ``_locale/L/LC_MESSAGES/`` (the UI strings of Sphinx and
+* ``_static/``, ``_templates/`` (theme templates whose English is made
+  translatable) and ``_locale/L/LC_MESSAGES/`` (the UI strings of Sphinx and
   the themes that Sphinx lacks for kk, compiled with Babel to ``.mo`` and to
   Sphinx's ``sphinx.js`` for the search page).
 
@@ -139,19 +140,45 @@ def config_yaml(base: dict, lang: str, edition: int) -> dict:
     return config
 
 
+def _shipped_catalogues(domain: str, lang: str) -> list[Path]:
+    """The ``.po`` files Sphinx and pydata-sphinx-theme ship for ``lang`` (merged under ours)."""
+    if domain != "sphinx":
+        return []
+    import pydata_sphinx_theme
+    import sphinx
+
+    folders = [Path(pydata_sphinx_theme.__file__).parent / "locale", Path(sphinx.__file__).parent / "locale"]
+    return [f / lang / "LC_MESSAGES" / "sphinx.po" for f in folders if (f / lang / "LC_MESSAGES" / "sphinx.po").is_file()]
+
+
 def compile_ui_catalogues(po_dir: Path, dest: Path, lang: str) -> None:
-    """Compile ``book/locale/<lang>/LC_MESSAGES/*.po`` with Babel into ``.mo`` (and ``sphinx.js``)."""
+    """Compile ``book/locale/<lang>/LC_MESSAGES/*.po`` with Babel into ``.mo`` (and ``sphinx.js``).
+
+    For the ``sphinx`` domain the strings Sphinx and pydata-sphinx-theme ship
+    for ``lang`` are merged underneath ours: Sphinx reads ``sphinx.js`` (the
+    search page's strings) from the first locale folder that has one, so ours
+    must be complete, not a patch.
+    """
     source = po_dir / lang / "LC_MESSAGES"
     target = dest / LOCALE_FOLDER / lang / "LC_MESSAGES"
     for po in sorted(source.glob("*.po")) if source.is_dir() else []:
+        layers = [*reversed(_shipped_catalogues(po.stem, lang)), po]  # later layers win
         with open(po, "rb") as fh:
             catalog = read_po(fh, locale=lang, domain=po.stem)
+        merged: dict[str, str] = {}
+        for layer in layers:
+            with open(layer, "rb") as fh:
+                for message in read_po(fh, locale=lang):
+                    if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+                        merged[message.id] = message.string
+        for msgid, text in merged.items():
+            if msgid not in catalog:
+                catalog.add(msgid, text)
         target.mkdir(parents=True, exist_ok=True)
         with open(target / f"{po.stem}.mo", "wb") as fh:
             write_mo(fh, catalog)
         if po.stem == "sphinx":  # the search page reads its strings from this file
-            messages = {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
-            js = {"locale": lang, "messages": dict(sorted(messages.items())), "plural_expr": "(n != 1)"}
+            js = {"locale": lang, "messages": dict(sorted(merged.items())), "plural_expr": "(n != 1)"}
             (target / "sphinx.js").write_text(
                 "Documentation.addTranslations(" + json.dumps(js, ensure_ascii=True, indent=1) + ");\n",
                 encoding="utf-8")
@@ -182,8 +209,9 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], pag
         elif page == APPENDIX_PAGE:
             text = appendix_markdown(sources.edition, runs, sources.data, lang)
             (tree / f"{APPENDIX_PAGE}.md").write_text(text, encoding="utf-8")
-    if (sources.project / "book" / "_static").is_dir():
-        shutil.copytree(sources.project / "book" / "_static", tree / "_static", dirs_exist_ok=True)
+    for folder in ("_static", "_templates"):
+        if (sources.project / "book" / folder).is_dir():
+            shutil.copytree(sources.project / "book" / folder, tree / folder, dirs_exist_ok=True)
     compile_ui_catalogues(sources.project / "book" / "locale", tree, lang)
     return tree
 
