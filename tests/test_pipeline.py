@@ -180,6 +180,7 @@ def test_nothing_changed_executes_nothing_and_touches_nothing(built):
     assert [p.stat().st_mtime_ns for p in outputs] == stamps
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(built, tmp_path):
     root, _ = built
     again = build(root, build_dir=tmp_path / "other", use_cache=False)
@@ -191,6 +192,7 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     assert first == second
 
 
+@pytest.mark.slow
 def test_editing_one_observation_reexecutes_only_affected_runs(tmp_path):
     root = make_project(tmp_path)
     build(root)
@@ -202,6 +204,7 @@ def test_editing_one_observation_reexecutes_only_affected_runs(tmp_path):
     assert _glue(root / "_build/runs/2022/regions/KZ-43.ipynb")["glue:last_value"] == 1000.0
 
 
+@pytest.mark.slow
 def test_failure_is_isolated_and_keeps_last_good_output(tmp_path):
     root = make_project(tmp_path)
     assert build(root, editions=[2022]).ok
@@ -221,6 +224,7 @@ def test_failure_is_isolated_and_keeps_last_good_output(tmp_path):
     assert read_statuses(2022, root / "_build")["summary"].status == "failed"
 
 
+@pytest.mark.slow
 def test_without_keep_going_later_runs_are_skipped(tmp_path):
     root = make_project(tmp_path)
     nb = nbformat.read(root / "notebooks" / "summary.ipynb", 4)
@@ -231,6 +235,7 @@ def test_without_keep_going_later_runs_are_skipped(tmp_path):
     assert tally["failed"] == 1 and tally["skipped"] + tally["ok"] == 2 and tally["skipped"] >= 1
 
 
+@pytest.mark.slow
 def test_notebook_rejects_unknown_region_listing_valid_ones(tmp_path):
     root = make_project(tmp_path)
     result = build(root, editions=[2022], providers={"region": lambda y: ["KZ-99"]}, keep_going=True)
@@ -238,6 +243,7 @@ def test_notebook_rejects_unknown_region_listing_valid_ones(tmp_path):
     assert len(failed) == 1 and "KZ-99" in failed[0].error and "KZ-10" in failed[0].error
 
 
+@pytest.mark.slow
 def test_dask_executor_on_a_local_cluster_gives_the_same_notebooks(built, tmp_path):
     pytest.importorskip("distributed")
     from analysis.pipeline import executors
@@ -261,6 +267,7 @@ def test_dask_executor_on_a_local_cluster_gives_the_same_notebooks(built, tmp_pa
             (root / f"_build/runs/2022/{page}.ipynb").read_bytes()
 
 
+@pytest.mark.slow
 def test_cli_run_reports_failure_table_and_exit_code(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
