@@ -43,7 +43,7 @@ from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from analysis.i18n import LANGS, format_number, gettext, indicator_name, key_text, region_name
+from analysis.i18n import LANGS, format_number, format_percent, gettext, indicator_name, key_text, region_name
 
 # ---------------------------------------------------------------------------
 # Parameter validation
@@ -175,8 +175,8 @@ class Msg:
     msgid: str
     values: dict = field(default_factory=dict)
 
-    def text(self, lang: str) -> str:
-        return gettext(self.msgid, lang, **_resolve(self.values, lang, markdown=False))
+    def text(self, lang: str, markdown: bool = False) -> str:
+        return gettext(self.msgid, lang, **_resolve(self.values, lang, markdown=markdown))
 
 
 @dataclass(frozen=True)
@@ -190,13 +190,33 @@ class Number:
         return format_number(self.value, lang, decimals=self.decimals)
 
 
+@dataclass(frozen=True)
+class Join:
+    """Several values shown as one, separated by ``"; "`` (e.g. the rules a region meets)."""
+
+    items: tuple
+
+    def __init__(self, items):
+        object.__setattr__(self, "items", tuple(items))
+
+    def text(self, lang: str, markdown: bool = False) -> str:
+        return "; ".join(_text_of(item, lang, markdown) for item in self.items)
+
+
+def _text_of(value, lang: str, markdown: bool) -> str:
+    """The text of a wrapper in ``lang``; data strings escaped for Markdown when ``markdown``."""
+    if isinstance(value, (Msg, Join)):
+        return value.text(lang, markdown=markdown)  # templates are trusted, their values escaped inside
+    text = value.text(lang)
+    return escape(text) if markdown else text
+
+
 def _resolve(values: dict, lang: str, markdown: bool = True) -> dict:
     """Per-language template values: wrappers looked up, strings escaped, numbers kept for the formatter."""
     out = {}
     for name, value in values.items():
         if hasattr(value, "text") and callable(value.text):
-            text = value.text(lang)
-            out[name] = text if isinstance(value, Msg) else (escape(text) if markdown else text)
+            out[name] = _text_of(value, lang, markdown)
         elif isinstance(value, str):
             out[name] = escape(value) if markdown else value
         elif isinstance(value, numbers.Real) and not isinstance(value, bool):
@@ -294,8 +314,7 @@ def bullets(items: Sequence) -> None:
     def render(lang: str) -> str:
         lines = []
         for item in items:
-            value = item.text(lang)
-            lines.append("- " + (value if isinstance(item, Msg) else escape(value)))
+            lines.append("- " + _text_of(item, lang, markdown=True))
         return "\n".join(lines)
 
     _each_lang(render)
@@ -352,7 +371,9 @@ class Column:
     ``kind`` is ``"number"`` (``decimals``; ``None`` chooses 0, 1 or 2 by size),
     ``"integer"``, ``"year"`` (no separator), ``"region"`` (code → name),
     ``"indicator"`` (id → name), ``"key"`` (result key → sentence),
-    ``"message"`` (msgid → translation), ``"text"`` (a data string, escaped) or
+    ``"message"`` (msgid → translation), ``"percent"`` (a share, ``decimals`` default 0),
+    ``"value"`` (a :class:`Msg`, :class:`Join`, :class:`Region` … shown per language),
+    ``"text"`` (a data string, escaped) or
     ``"localised"`` (a data string from the column ``<field>_<lang>``, escaped).
     """
 
@@ -384,6 +405,10 @@ class Column:
             return html.escape(key_text(str(value), lang))
         if self.kind == "message":
             return html.escape(gettext(str(value), lang))
+        if self.kind == "percent":
+            return format_percent(float(value), lang, decimals=self.decimals if self.decimals is not None else 0)
+        if self.kind == "value":
+            return html.escape(_text_of(value, lang, markdown=False))
         if self.kind in ("text", "localised"):
             return html.escape(str(value))
         raise ValueError(f"column {self.field!r}: unknown kind {self.kind!r}")
@@ -399,7 +424,7 @@ def auto_decimals(value: float) -> int:
     return 0 if size >= 100 else (1 if size >= 1 else 2)
 
 
-_NUMERIC_KINDS = {"number", "integer", "year"}
+_NUMERIC_KINDS = {"number", "integer", "year", "percent"}
 
 
 def table_html(frame: pd.DataFrame, columns: Sequence[Column], lang: str, caption: str | None = None,

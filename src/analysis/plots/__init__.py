@@ -25,15 +25,17 @@ from analysis.plots.beta import beta_scatter
 from analysis.plots.choropleth import choropleth_map
 from analysis.plots.clubs import clubs_figure
 from analysis.plots.coverage import indicator_coverage
+from analysis.plots.index_scores import index_figure, pillar_label
 from analysis.plots.locator import locator_map
 from analysis.plots.markov import markov_figure
 from analysis.plots.profile import region_key_figures
+from analysis.plots.rank_intervals import rank_interval_figure
 from analysis.plots.region_trend import region_indicators_figure
 from analysis.plots.sigma import sigma_figure
 from analysis.plots.vintages import boundary_vintages_map
 
 __all__ = [
     "png_bytes", "beta_scatter", "choropleth_map", "clubs_figure", "indicator_coverage", "locator_map",
-    "markov_figure", "region_key_figures", "region_indicators_figure", "sigma_figure",
+    "markov_figure", "index_figure", "pillar_label", "rank_interval_figure", "region_key_figures", "region_indicators_figure", "sigma_figure",
     "boundary_vintages_map",
 ]
