@@ -138,6 +138,8 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
     runs_root = Path(runs_root or build_dir / "runs")
     data_dir = Path(data_dir or os.environ.get("AIMAQ_DATA_DIR") or project / "data")
     edition = int(edition) if edition is not None else latest_edition(runs_root)
+    if not (runs_root / str(edition)).is_dir():
+        raise BookError(f"no executed runs for edition {edition} in {runs_root / str(edition)}; run `aimaq run` first")
     build_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="book-", dir=build_dir))
     site = new_site_dir(build_dir)

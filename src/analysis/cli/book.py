@@ -1,5 +1,30 @@
-"""`aimaq` commands of this room (filled in by the room's issue)."""
+"""`aimaq book`: build the trilingual book of an edition and publish it atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
 app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("book")
+def book(
+    edition: Optional[int] = typer.Option(None, "--edition", help="Report year to build (default: the latest edition)."),
+    jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Languages built at the same time."),
+    build_dir: Optional[Path] = typer.Option(None, "--build-dir", help="Default: the project's _build/."),
+) -> None:
+    """Build the kk, ru and en books from the executed runs into _build/html (a failed build changes nothing)."""
+    from analysis.book import BookError, build_book
+
+    try:
+        report = build_book(edition, build_dir=build_dir, jobs=jobs)
+    except BookError as exc:
+        typer.echo(f"book not built, the published site is unchanged:\n{exc}", err=True)
+        raise typer.Exit(1) from None
+    pages = ", ".join(f"{lang} {count}" for lang, count in report.pages.items())
+    typer.echo(f"edition {report.edition}: pages {pages}; {report.seconds:.1f} s -> {report.site}/index.html")
+    if report.skipped:
+        typer.echo("not in this edition (no prose or run): " + ", ".join(report.skipped))
