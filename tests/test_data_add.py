@@ -81,8 +81,6 @@ def test_add_a_year_to_a_copy(tmp_path):
     # the edition built before the addition still sees exactly what it saw
     old = D.load_panel("stable", data, as_of=FIRST_RECORDED)
     assert old["grp_nominal"][old["year"] == 2024].isna().all()
-    result = CliRunner().invoke(app, ["data", "check", "--data-dir", str(data)])
-    assert result.exit_code == 0, result.output
 
 
 def test_revisions_keep_their_history(tmp_path):

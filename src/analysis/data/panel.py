@@ -120,6 +120,28 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
     if basis not in BASES:
         raise DataError("(argument basis)", None, None, basis, "one of 'stable', 'current'")
     tables = load_tables(data_dir)
+    key = (basis, until, include_unverified, as_of)
+    hit = _PANELS.get(key)
+    if hit is not None and hit[0] is tables:  # same validated files: reuse, hand out a copy
+        return _copy(hit[1])
+    panel = _build_panel(tables, basis, until, include_unverified, as_of)
+    if _PANELS and next(iter(_PANELS.values()))[0] is not tables:
+        _PANELS.clear()
+    _PANELS[key] = (tables, panel)
+    return _copy(panel)
+
+
+_PANELS: dict[tuple, tuple[Tables, pd.DataFrame]] = {}
+
+
+def _copy(panel: pd.DataFrame) -> pd.DataFrame:
+    out = panel.copy()
+    out.attrs = {"approximate": set(panel.attrs["approximate"]), "basis": panel.attrs["basis"]}
+    return out
+
+
+def _build_panel(tables: Tables, basis: str, until: int | None, include_unverified: bool,
+                 as_of: str | None) -> pd.DataFrame:
     obs = effective_observations(tables, as_of, include_unverified)
     sub = obs[obs["region"] != "KZ"]
     long, approximate = harmonise(sub, tables.regions, tables.indicators, basis)
