@@ -9,3 +9,4 @@ from .event_study import event_study
 from .inference import wild_cluster_bootstrap
 from .randomization import randomization_inference
 from .staggered import att_gt
+from .synth import synthetic_control
