@@ -12,7 +12,17 @@ from analysis.index.weights import equal_weights, pca_weights
 
 
 def reference_values(prep: Prepared) -> tuple[np.ndarray, tuple[str, ...]]:
-    """National values, with the regional mean where the national one is unknown (and a warning key)."""
+    """National values, with the regional mean where the national one is unknown (and a warning key).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from analysis.index.prepare import Prepared
+    >>> prep = Prepared(1, ("A", "B"), ("x",), np.array([0]), np.array([1.0]), np.array([[1.0], [3.0]]),
+    ...                 np.array([[1.0], [3.0]]), np.array([np.nan]), pd.DataFrame(), ())
+    >>> reference_values(prep)
+    (array([2.]), ('reference_regional_mean',))
+    """
     ref = prep.reference.copy()
     missing = ~np.isfinite(ref) | (ref == 0)
     if not missing.any():
@@ -44,6 +54,17 @@ def method_weights(prep: Prepared, framework: Framework, weighting: str) -> tupl
     PCA weights depend only on the correlations of the indicators, which no
     (increasing, affine) normalisation changes, so they are computed once on
     min–max scores.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from analysis.index.framework import Framework, Pillar
+    >>> from analysis.index.prepare import Prepared
+    >>> fw = Framework("toy", (Pillar("a", 1.0, ("x", "y"), (1.0, 3.0)),), {"x": 1, "y": 1})
+    >>> prep = Prepared(1, ("A", "B"), ("x", "y"), np.array([0, 0]), np.ones(2), np.ones((2, 2)),
+    ...                 np.ones((2, 2)), np.ones(2), pd.DataFrame(), ())
+    >>> [w.tolist() for w in method_weights(prep, fw, "equal")]
+    [[1.0], [0.25, 0.75]]
     """
     if weighting == "pca":
         z = normalise(prep.values, "minmax", prep.polarity)
@@ -53,12 +74,24 @@ def method_weights(prep: Prepared, framework: Framework, weighting: str) -> tupl
 
 
 def standardise(composite: np.ndarray) -> np.ndarray:
-    """Composite as a z-score across regions (last axis), so thresholds are scale-free."""
+    """Composite as a z-score across regions (last axis), so thresholds are scale-free.
+
+    Examples
+    --------
+    >>> standardise([1.0, 2.0, 3.0]).tolist()
+    [-1.0, 0.0, 1.0]
+    """
     c = np.asarray(composite, dtype=float)
     sd = c.std(axis=-1, ddof=1, keepdims=True)
     return (c - c.mean(axis=-1, keepdims=True)) / np.where(sd > 0, sd, 1.0)
 
 
 def rank_best_first(composite: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest composite; ties share the best rank."""
+    """Rank 1 = highest composite; ties share the best rank.
+
+    Examples
+    --------
+    >>> rank_best_first([0.2, 0.9, 0.2]).tolist()
+    [2, 1, 2]
+    """
     return rankdata(-np.asarray(composite, dtype=float), method="min", axis=-1).astype(int)

@@ -132,12 +132,25 @@ class Framework:
         return tuple(i for p in self.pillars for i in p.indicators)
 
     def with_method(self, **changes: Any) -> "Framework":
-        """A copy with some method choices changed (``normalisation=``, ``aggregation=``, …)."""
+        """A copy with some method choices changed (``normalisation=``, ``aggregation=``, …).
+
+        Examples
+        --------
+        >>> fw = Framework("toy", (Pillar("a", 1.0, ("x",), (1.0,)),), {"x": 1})
+        >>> fw.with_method(aggregation="geometric").method.aggregation
+        'geometric'
+        """
         return dataclasses.replace(self, method=dataclasses.replace(self.method, **changes))
 
 
 def default_framework_path() -> Path:
-    """``data/index.yml`` of the project (``AIMAQ_DATA_DIR`` overrides the folder)."""
+    """``data/index.yml`` of the project (``AIMAQ_DATA_DIR`` overrides the folder).
+
+    Examples
+    --------
+    >>> default_framework_path().name
+    'index.yml'
+    """
     env = os.environ.get("AIMAQ_DATA_DIR")
     root = Path(env) if env else Path(__file__).resolve().parents[3] / "data"
     return root / "index.yml"
@@ -257,6 +270,12 @@ def polarity_from_indicators(table: Any, indicators: tuple[str, ...], file: str 
     """Polarity of each framework indicator from the indicator metadata table.
 
     ``table`` has columns ``id`` (or ``indicator``) and ``polarity``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> polarity_from_indicators(pd.DataFrame({"id": ["a", "b"], "polarity": ["positive", "negative"]}), ("b",))
+    {'b': -1}
     """
     id_col = "id" if "id" in table.columns else "indicator"
     if id_col not in table.columns or "polarity" not in table.columns:

@@ -39,7 +39,19 @@ class Prepared:
 
 
 def check_panel(panel: pd.DataFrame, framework: Framework, name: str = "panel") -> None:
-    """Raise :class:`IndexInputError` if the panel lacks a column the framework needs."""
+    """Raise :class:`IndexInputError` if the panel lacks a column the framework needs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.index.framework import Framework, Pillar
+    >>> fw = Framework("toy", (Pillar("a", 1.0, ("x",), (1.0,)),), {"x": 1})
+    >>> try:
+    ...     check_panel(pd.DataFrame({"region": ["A"], "year": [1]}), fw)
+    ... except IndexInputError as err:
+    ...     print(err)
+    panel: column 'x' is missing; expected columns region, year and the framework indicators x
+    """
     for col in ("region", "year", *framework.indicators):
         if col not in panel.columns:
             raise IndexInputError(f"{name}: column {col!r} is missing; expected columns region, year and "
@@ -56,6 +68,18 @@ def coverage(panel: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Share of regions (present that year) observing each indicator, by year.
 
     A region is present in a year when it has at least one framework indicator.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.index.framework import Framework, Pillar
+    >>> fw = Framework("toy", (Pillar("a", 1.0, ("x", "y"), (1.0, 1.0)),), {"x": 1, "y": 1})
+    >>> panel = pd.DataFrame({"region": list("ABAB"), "year": [1, 1, 2, 2],
+    ...                       "x": [1.0, 2.0, 3.0, 4.0], "y": [1.0, None, 1.0, 1.0]})
+    >>> coverage(panel, fw)["y"].tolist()
+    [0.5, 1.0]
+    >>> covered_years(panel, fw)  # 75 % of regions needed by default
+    [2]
     """
     check_panel(panel, framework)
     observed = panel[list(framework.indicators)].notna()
@@ -64,7 +88,7 @@ def coverage(panel: pd.DataFrame, framework: Framework) -> pd.DataFrame:
 
 
 def covered_years(panel: pd.DataFrame, framework: Framework) -> list[int]:
-    """Years in which every indicator reaches ``framework.min_indicator_coverage``."""
+    """Years in which every indicator reaches ``framework.min_indicator_coverage`` (see :func:`coverage`)."""
     cov = coverage(panel, framework)
     ok = (cov >= framework.min_indicator_coverage).all(axis=1)
     return [int(y) for y in cov.index[ok]]

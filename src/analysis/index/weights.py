@@ -88,6 +88,14 @@ def pca_structure(scores: np.ndarray, min_explained: float = 0.6) -> PcaStructur
 
     Components with eigenvalue > 1 are kept; if they explain less than
     ``min_explained`` of the variance, further components are added until they do.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> z = np.random.default_rng(0).normal(size=(30, 4))
+    >>> st = pca_structure(z)
+    >>> bool(np.isclose(st.eigenvalues.sum(), 4)), st.rotated_loadings.shape[0]
+    (True, 4)
     """
     z = np.asarray(scores, dtype=float)
     z = z[~np.isnan(z).any(axis=1)]
