@@ -150,3 +150,19 @@ def test_terms_used_in_english_are_used_in_kk_and_ru(name, glossary):
     assert not missing, (
         f"{name}.md: glossary terms used in en but not in their glossary form in kk/ru: {missing}"
     )
+
+
+def test_indicator_terms_agree_with_the_indicator_names_in_the_data():
+    """data/indicators.csv names indicators on axes and in tables; the glossary names them in
+    prose. The names may add a unit or a qualifier, but must contain the glossary term."""
+    by_id = {r["term_id"]: r for r in read_glossary()}
+    with (ROOT / "data" / "indicators.csv").open(encoding="utf-8", newline="") as fh:
+        indicators = list(csv.DictReader(fh))
+    drift = []
+    for line, row in enumerate(indicators, start=2):
+        for lang in LANGS:
+            term = by_id[row["id"]][lang]
+            if not term_pattern(term).search(row[f"name_{lang}"]):
+                drift.append(f"data/indicators.csv row {line} ({row['id']}), name_{lang}: "
+                             f"{row[f'name_{lang}']!r} does not contain the glossary term {term!r}")
+    assert not drift, "\n".join(drift)

@@ -178,7 +178,7 @@ def term_pattern(term: str) -> re.Pattern[str] | None:
     and may take any ending, because Russian and Kazakh inflect nouns and adjectives.
     """
     term = re.sub(r"\([^)]*\)", " ", term)
-    words = WORD.findall(term.lower())
+    words = re.findall(r"\w+", term.lower())
     if not words:
         return None
     parts = []
@@ -187,7 +187,7 @@ def term_pattern(term: str) -> re.Pattern[str] | None:
         # of at least four letters.
         stem = w[: max(3, len(w) - 1)] if len(w) <= 4 else w[: max(4, len(w) - 3)]
         parts.append(re.escape(stem) + r"\w*")
-    return re.compile(r"(?<!\w)" + r"[\s\-–]+".join(parts), re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + r"\W+".join(parts), re.IGNORECASE)
 
 
 def read_glossary() -> list[dict[str, str]]:
@@ -238,6 +238,8 @@ def test_term_pattern_tolerates_inflection_but_not_other_words():
     kk = term_pattern("синтетикалық бақылау")
     assert kk.search("синтетикалық бақылаудың нәтижесі")
     assert term_pattern("специальная экономическая зона").search("специальных экономических зон")
+    assert term_pattern("population on 1 January").search("Population on 1 January 2023")
+    assert term_pattern("life expectancy at birth, men").search("life expectancy at birth, men")
     en = term_pattern("gross regional product (GRP)")
     assert en.search("Gross regional products differ")
     assert not en.search("gross domestic product")
