@@ -108,7 +108,10 @@ def tidy_panel(
     source = _source(panel)
     columns = list(dict.fromkeys(c for c in columns if c is not None))
     numeric = columns if numeric is None else list(numeric)
-    frame = panel
+    # A shallow copy without attrs: pandas deep-copies attrs (e.g. the loader's set of
+    # approximate cells) on every operation, which would dominate the run time.
+    frame = panel.copy(deep=False)
+    frame.attrs = {}
     if region not in frame.columns or year not in frame.columns:
         if region in (frame.index.names or []) or year in (frame.index.names or []):
             frame = frame.reset_index()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._panel import PanelError, require_positive, tidy_panel
+from ._panel import PanelError, require_positive, tidy_panel, to_matrix
 from ._regression import implied_speed, ols, two_sided_pvalue
 from .results import BetaResult, decide_verdict
 
@@ -63,8 +63,6 @@ def beta(panel: pd.DataFrame, value: str, start: int, end: int, *,
     (4, True)
     """
     controls = tuple(controls or ())
-    if cov_type not in HC_TYPES:
-        raise ValueError(f"cov_type={cov_type!r}: expected one of {', '.join(HC_TYPES)}")
     source = str(panel.attrs.get("source", "panel"))
     if not int(end) > int(start):
         raise PanelError(source, None, year, (start, end), "a window with end later than start")
@@ -72,30 +70,57 @@ def beta(panel: pd.DataFrame, value: str, start: int, end: int, *,
     data = tidy_panel(panel, [value, *controls], region=region, year=year)
     data = data[data[year].isin((start, end))]
     require_positive(data, value, region=region, year=year, source=source)
-    levels = data.pivot(index=region, columns=year, values=value).reindex(columns=[start, end])
-    frame = pd.DataFrame({"y0": levels[start], "y1": levels[end]})
-    for c in controls:
-        frame[c] = data[data[year] == start].set_index(region)[c]
-    complete = frame.dropna()
-    k = 2 + len(controls)
+    levels = to_matrix(data, value, region=region, year=year)
+    at_start = {c: to_matrix(data, c, region=region, year=year) for c in controls}
+    return estimate_window(levels, at_start, start, end, cov_type=cov_type, alpha=alpha,
+                           source=source, value=value)
+
+
+def estimate_window(levels: pd.DataFrame, controls: dict[str, pd.DataFrame], start: int, end: int,
+                    *, cov_type: str = "HC1", alpha: float = 0.05, source: str = "panel",
+                    value: str = "value") -> BetaResult:
+    """The β regression on a regions-by-years matrix of checked, positive levels.
+
+    Shared by :func:`beta` and the rolling windows, which check and reshape
+    the panel once.  ``controls`` maps each control's name to its own
+    regions-by-years matrix.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({0: [1.0, 2.0, 3.0, 4.0], 5: [1.5, 2.4, 3.2, 4.1]}, index=list("abcd"))
+    >>> estimate_window(m, {}, 0, 5).n
+    4
+    """
+    if cov_type not in HC_TYPES:
+        raise ValueError(f"cov_type={cov_type!r}: expected one of {', '.join(HC_TYPES)}")
+    names = tuple(controls)
+    # Plain arrays: this runs once per window in rolling_beta, so pandas overhead counts.
+    columns = [levels[start].to_numpy(float) if start in levels else np.full(len(levels), np.nan),
+               levels[end].to_numpy(float) if end in levels else np.full(len(levels), np.nan)]
+    columns += [controls[c][start].reindex(levels.index).to_numpy(float)
+                if start in controls[c] else np.full(len(levels), np.nan) for c in names]
+    table = np.column_stack(columns)
+    keep = ~np.isnan(table).any(axis=1)
+    complete, regions = table[keep], levels.index[keep]
+    k = 2 + len(names)
     if len(complete) <= k:
         raise PanelError(source, None, value, f"{len(complete)} regions with values in {start} and {end}",
                          f"more than {k} regions with both years" +
-                         (" and the controls" if controls else ""))
+                         (" and the controls" if names else ""))
     horizon = end - start
-    log0 = np.log(complete["y0"].to_numpy())
-    growth = (np.log(complete["y1"].to_numpy()) - log0) / horizon
-    X = np.column_stack([np.ones(len(complete)), log0, complete[list(controls)].to_numpy()])
+    log0 = np.log(complete[:, 0])
+    growth = (np.log(complete[:, 1]) - log0) / horizon
+    X = np.column_stack([np.ones(len(complete)), log0, complete[:, 2:]])
     try:
         fit = ols(growth, X, cov=cov_type)
     except ValueError as err:
-        raise PanelError(source, None, ", ".join((value, *controls)), str(err),
+        raise PanelError(source, None, ", ".join((value, *names)), str(err),
                          "initial levels and controls that are not collinear") from None
     b, se = float(fit.params[1]), float(fit.se[1])
     pvalue = two_sided_pvalue(b / se if se > 0 else np.inf, fit.df)
     speed, speed_se, half_life, half_life_se = implied_speed(b, se, horizon)
     warnings = []
-    if len(complete) < len(frame):
+    if len(complete) < len(table):
         warnings.append("unbalanced_sample")
     if np.isnan(speed):
         warnings.append("speed_undefined")
@@ -105,6 +130,6 @@ def beta(panel: pd.DataFrame, value: str, start: int, end: int, *,
         beta=b, se=se, pvalue=pvalue, speed=speed, speed_se=speed_se, half_life=half_life,
         half_life_se=half_life_se, intercept=float(fit.params[0]), r2=fit.r2,
         n=len(complete), df=fit.df, start=start, end=end, horizon=horizon,
-        method="cross_section", cov_type=cov_type, controls=controls,
-        sample=tuple((str(r), start, end) for r in complete.index),
+        method="cross_section", cov_type=cov_type, controls=names,
+        sample=tuple((str(r), start, end) for r in regions),
         verdict=decide_verdict(b, pvalue, alpha), alpha=alpha, warnings=tuple(warnings))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
-
 import pandas as pd
 
-from ._panel import PanelError, tidy_panel
-from .beta import beta
+from ._panel import PanelError, require_positive, tidy_panel, to_matrix
+from .beta import HC_TYPES, estimate_window
 
 __all__ = ["rolling_beta"]
 
@@ -56,21 +54,27 @@ def rolling_beta(panel: pd.DataFrame, value: str, *, window: int = 10, step: int
     source = str(panel.attrs.get("source", "panel"))
     if int(window) < 1 or int(step) < 1:
         raise PanelError(source, None, year, (window, step), "window and step of at least one year")
+    if cov_type not in HC_TYPES:
+        raise ValueError(f"cov_type={cov_type!r}: expected one of {', '.join(HC_TYPES)}")
     data = tidy_panel(panel, [value, *controls], region=region, year=year)
-    data.attrs["source"] = source
+    require_positive(data, value, region=region, year=year, source=source)
     observed = data[data[value].notna()]
     if observed.empty:
         raise PanelError(source, None, value, "(no values)", "positive levels")
     first = int(observed[year].min()) if start is None else int(start)
     last = int(observed[year].max()) if end is None else int(end)
-    present = observed.groupby(year)[region].apply(set).to_dict()
+    # Reshape once; every window is then a pair of columns.
+    levels = to_matrix(data, value, region=region, year=year)
+    at_start = {c: to_matrix(data, c, region=region, year=year) for c in controls}
     rows = []
     for t in range(first, last - int(window) + 1, int(step)):
-        both = present.get(t, set()) & present.get(t + int(window), set())
-        if len(both) <= 2 + len(controls):
+        if t not in levels or t + int(window) not in levels:
             continue
-        result = asdict(beta(data, value, t, t + int(window), controls=controls, region=region,
-                             year=year, cov_type=cov_type, alpha=alpha))
-        rows.append({c: result[c] for c in COLUMNS})
+        both = levels[[t, t + int(window)]].notna().all(axis=1).sum()
+        if both <= 2 + len(controls):
+            continue
+        result = estimate_window(levels, at_start, t, t + int(window), cov_type=cov_type,
+                                 alpha=alpha, source=source, value=value)
+        rows.append({c: getattr(result, c) for c in COLUMNS})
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     return out.set_index(pd.Index(out["start"], name="window_start"))
