@@ -1,6 +1,7 @@
 """analysis.plots: translated labels, maps from GeoJSON on the right vintage, page tables with known truths."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -25,12 +26,12 @@ PLOTS_PO = ROOT / "src/analysis/i18n/locale/en/LC_MESSAGES/plots.po"
 
 def figure_texts(fig) -> list[str]:
     """Every string drawn on a figure (titles, labels, ticks, legends, annotations)."""
-    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
-    png_bytes(fig)  # forces tick labels to be computed
+    fig.draw_without_rendering()  # lays out ticks and legends without rasterising
     return [t.get_text() for t in fig.findobj(Text) if t.get_text().strip()]
 
 
-def english_fragments() -> set[str]:
+@functools.lru_cache(maxsize=1)
+def english_fragments() -> frozenset[str]:
     """Static parts (>= 4 Latin letters) of every English plots.po message that kk translates differently."""
     kk = load_catalogue("kk")
     fragments = set()
@@ -41,7 +42,7 @@ def english_fragments() -> set[str]:
             part = part.strip(" ,.;:()–-=%")
             if len(re.findall(r"[A-Za-z]", part)) >= 4:
                 fragments.add(part)
-    return fragments
+    return frozenset(fragments)
 
 
 def assert_no_english(texts: list[str]):
@@ -49,7 +50,7 @@ def assert_no_english(texts: list[str]):
     assert leaks == [], leaks
 
 
-def toy_panel(seed=0, regions=12, years=range(2000, 2016)):
+def toy_panel(seed=0, regions=8, years=range(2000, 2016)):
     rng = np.random.default_rng(seed)
     level = rng.lognormal(0, 0.5, regions)
     rows = []
