@@ -18,7 +18,7 @@ from analysis.index import Framework, Pillar, build_index, sensitivity
 TARGET_SECONDS = 2.0
 
 
-def constructed_panel(regions: int = 20, seed: int = 0) -> tuple[pd.DataFrame, Framework]:
+def constructed_panel(regions: int = 20, seed: int = 0) -> tuple[pd.DataFrame, Framework, pd.DataFrame]:
     """A synthetic one-year panel with the real framework's shape (benchmarks only)."""
     rng = np.random.default_rng(seed)
     ids = [f"x{i}" for i in range(8)]

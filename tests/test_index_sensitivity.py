@@ -117,6 +117,12 @@ def test_dropping_never_removes_a_whole_pillar():
     assert set(res.choices["dropped_indicator"]) == {"", "e1", "e2", "s1", "s2"}
 
 
+def test_missing_national_reference_is_warned_not_silent():
+    panel, fw, national = synthetic()
+    assert sensitivity(panel, fw, national=national, draws=200).warnings == ()
+    assert sensitivity(panel, fw, draws=200).warnings == ("reference_regional_mean",)
+
+
 def test_bad_draws_rejected():
     panel, fw, national = synthetic()
     with pytest.raises(ValueError, match="draws"):

@@ -85,6 +85,8 @@ class SensitivityResult:
     ``"all"``, variance-weighted). ``draw_ranks`` (draws × regions, int) and
     ``draw_z`` (composite standardised across regions per draw) keep the draws
     for selection robustness; ``choices`` holds the drawn choices per draw.
+    ``warnings``: keys, e.g. ``"reference_regional_mean"`` when a draw normalised
+    by distance to a national value that was not given.
     """
 
     year: int
@@ -97,6 +99,7 @@ class SensitivityResult:
     draw_ranks: np.ndarray
     draw_z: np.ndarray
     rank_interval: tuple[float, float]
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,16 @@ class SelectionResult:
     rules: tuple[Rule, ...]
     table: pd.DataFrame
     min_share: float
+    focus_regions: tuple[str, ...] = ()
 
     @property
     def selected(self) -> tuple[str, ...]:
         return tuple(self.table.index[self.table["selected"]])
+
+    @property
+    def focus(self) -> pd.DataFrame:
+        """The rows of ``table`` for the framework's focus regions (shown explicitly)."""
+        return self.table.loc[[r for r in self.focus_regions if r in self.table.index]]
 
 
 @dataclass(frozen=True)

@@ -119,4 +119,4 @@ def select_regions(result: IndexResult, rules: Sequence[Rule | Mapping[str, Any]
     agree = np.where(table["selected"].to_numpy(), share, 1.0 - share)
     table["holds"] = agree >= min_share
     return SelectionResult(year=result.year, select_by=select_by, rules=tuple(rules), table=table,
-                           min_share=min_share)
+                           min_share=min_share, focus_regions=fw.focus_regions)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.index.aggregate import aggregate
-from analysis.index.compute import method_scores, method_weights, standardise
+from analysis.index.compute import method_scores, method_weights, reference_values, standardise
 from analysis.index.framework import Framework
 from analysis.index.prepare import IndexInputError, covered_years, prepare_year
 from analysis.index.results import SensitivityResult
@@ -179,4 +179,5 @@ def sensitivity(panel: pd.DataFrame, framework: Framework, year: int | None = No
         year=prep.year, draws=draws, seed=seed, regions=prep.regions, ranks=table, first_order=first,
         choices=choices, draw_ranks=ranks.astype(np.int16), draw_z=standardise(composite),
         rank_interval=(lo, hi),
+        warnings=reference_values(prep)[1] if "distance_to_national" in set(choices["normalisation"]) else (),
     )
