@@ -1,12 +1,67 @@
-"""Programme evaluation: difference-in-differences, event studies, staggered
-adoption, randomization inference and synthetic control (generic; no KZ specifics
-except in :mod:`analysis.programmes.treatments` and
-:mod:`analysis.programmes.evaluate`, which read the project's programme table).
+"""Programme evaluation: difference-in-differences that stays honest with about
+20 regions, event studies, staggered adoption, randomization inference and
+synthetic control.
+
+The estimators (:func:`did`, :func:`event_study`, :func:`att_gt`,
+:func:`randomization_inference`, :func:`synthetic_control`,
+:func:`wild_cluster_bootstrap`) are generic: column names are arguments and
+nothing in them knows about Kazakhstan. :func:`programme_treatment` reads the
+project's programme table (with the region lineage) and
+:func:`evaluate_programme` runs everything for one (programme, outcome), for
+the notebook.
+
+Results are frozen dataclasses (:mod:`analysis.programmes.results`) with
+verdict and warning *keys* (:data:`WARNING_KEYS`, :data:`VERDICT_KEYS`).
+
+Example
+-------
+>>> from analysis.programmes import did, WARNING_KEYS
+>>> "few_treated_clusters" in WARNING_KEYS
+True
 """
+
 from .did import did
-from .results import WARNING_KEYS, VERDICT_KEYS
+from .evaluate import evaluate_programme
 from .event_study import event_study
 from .inference import wild_cluster_bootstrap
 from .randomization import randomization_inference
+from .results import (
+    VERDICT_KEYS,
+    WARNING_KEYS,
+    AggregateResult,
+    AttGtResult,
+    BootstrapResult,
+    DidResult,
+    EventStudyResult,
+    PlaceboResult,
+    ProgrammeEvaluation,
+    RandomizationResult,
+    SynthResult,
+    Treatment,
+)
 from .staggered import att_gt
 from .synth import synthetic_control
+from .treatments import programme_treatment
+
+__all__ = [
+    "did",
+    "event_study",
+    "att_gt",
+    "randomization_inference",
+    "synthetic_control",
+    "wild_cluster_bootstrap",
+    "programme_treatment",
+    "evaluate_programme",
+    "WARNING_KEYS",
+    "VERDICT_KEYS",
+    "AggregateResult",
+    "AttGtResult",
+    "BootstrapResult",
+    "DidResult",
+    "EventStudyResult",
+    "PlaceboResult",
+    "ProgrammeEvaluation",
+    "RandomizationResult",
+    "SynthResult",
+    "Treatment",
+]

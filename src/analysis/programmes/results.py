@@ -33,6 +33,7 @@ __all__ = [
     "SynthResult",
     "PlaceboResult",
     "ProgrammeEvaluation",
+    "Treatment",
     "effect_verdict",
 ]
 
@@ -48,6 +49,8 @@ WARNING_KEYS = (
     "dropped_incomplete_units",  # regions without a complete outcome series were left out
     "pretrend_test_unavailable",  # too few pre-periods or clusters to test
     "treated_outside_hull",  # treated unit is extreme: no convex combination can match it
+    "unknown_start_excluded",  # regions whose start year is unknown were left out
+    "synth_not_applicable",  # several cohorts or treated units: no single-unit synthetic control
 )
 
 #: verdict keys of an effect estimate
@@ -209,13 +212,24 @@ class SynthResult:
 
 
 @dataclass(frozen=True)
+class Treatment:
+    """A programme's treated units on one basis (see :mod:`analysis.programmes.treatments`)."""
+
+    programme: str
+    basis: str
+    table: pd.DataFrame  # unit, first_year, last_year, status, confidence, sources
+    window: tuple  # (first year of the outcome window or None, last year or None)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProgrammeEvaluation:
     """Everything the programme notebook shows for one (programme, outcome)."""
 
     programme: str
     outcome: str
     until: int | None
-    treatment: pd.DataFrame  # unit, first_year, last_year, confidence, lineage
+    treatment: Treatment
     did: DidResult | None
     event_study: EventStudyResult | None
     att_gt: AttGtResult | None
