@@ -199,3 +199,57 @@ def test_an_interrupted_write_loses_nothing_and_is_detected(tmp_path, monkeypatc
             if name == "revisions.csv" or (r["region"], r["year"], r["indicator"]) != ("KZ-43", "2019", "unemployment_rate")}
     assert kept == original
     assert not list(data.glob(".*.tmp"))
+
+
+def _bns_workbook(path: Path, rows: list[list]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "2008-2024"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_add_reads_bns_spreadsheet_layout(tmp_path):
+    """A sheet laid out like BNS's GRP table (English labels with Cyrillic look-alike letters,
+    quarterly columns, a formula for the national total, footnotes) gives the same rows as the
+    template. Values are synthetic (2023 x 1.1), so the expected cells are known."""
+    data = _copy(tmp_path)
+    template = {(r["region"], r.get("territory", "")): float(r["value"]) for r in _grp_2024(data)}
+    labels = {
+        "KZ-10": "Abay", "KZ-11": "Akmola", "KZ-15": "Аktobе", "KZ-19": "Аlmaty", "KZ-23": "Аtyrau",
+        "KZ-27": "Batys Kazakhstan", "KZ-31": "Zhambyl", "KZ-33": "Zhetisu ", "KZ-35": "Кaragandy",
+        "KZ-39": "Коstanay", "KZ-43": "Кyzylorda", "KZ-47": "Мangystau", "KZ-55": "Pavlodar",
+        "KZ-59": "Soltustik Кazakhstan", "KZ-61": "Turkistan", "KZ-62": "Ulytau", "KZ-63": "Shygys Kazakhstan",
+        "KZ-71": "Astana city", "KZ-75": "Almaty city", "KZ-79": "Shymkent city",
+    }
+    rows = [["Gross regional product1)"], [None], [None, "1 quarter of 2024", "2024 2)"],
+            ["Republic of Kazakhstan", "=SUM(B5:B24)", "=SUM(C5:C24)"]]
+    for code, label in labels.items():
+        territory = "post-2022" if code in ("KZ-19", "KZ-35", "KZ-63") else ""
+        rows.append([label, 1.0, template[(code, territory)]])
+    rows += [[None], ["1) quarterly calculations of GRP have been producing only from 2008"], ["2) preliminary data"]]
+    book = _bns_workbook(tmp_path / "grp.xlsx", rows)
+    plan = plan_addition(book, data, source="BNS GRP 2024", recorded="2027-04-01", indicator="grp_nominal")
+    got = {(r.region, r.territory): r.value for r in plan.new.itertuples()}
+    expected = {key: value for key, value in template.items() if key[0] != "KZ"}
+    assert got.keys() == expected.keys()
+    assert all(got[key] == pytest.approx(expected[key], rel=1e-14) for key in got)  # xlsx stores 15 digits
+    assert set(plan.new["year"]) == {2024} and plan.revised.empty
+    apply_addition(plan)
+    panel = D.load_panel("stable", data).set_index(["region", "year"])
+    assert panel.loc[("KZ-35", 2024), "grp_nominal"] == pytest.approx(template[("KZ-35", "post-2022")] + template[("KZ-62", "")])
+
+
+def test_bns_sheet_errors_name_the_sheet_row(tmp_path):
+    data = _copy(tmp_path)
+    book = _bns_workbook(tmp_path / "pop.xlsx", [["Population"], [None, 2024], ["Аktobе", -5.0]])
+    with pytest.raises(D.DataError) as info:
+        plan_addition(book, data, source="x", recorded="2027-04-01", indicator="population_jan1")
+    assert (info.value.file, info.value.row, info.value.column) == ("pop.xlsx", 3, "value")
+    with pytest.raises(D.DataError) as info:
+        plan_addition(book, data, source="x", recorded="2027-04-01")
+    assert "--indicator" in info.value.expected

@@ -127,7 +127,9 @@ def _format(value: float, lang: str) -> str:
 
 @app.command()
 def add(
-    file: Path = typer.Argument(..., help="CSV in the template data/build/template.csv."),
+    file: Path = typer.Argument(..., help="CSV in the template data/build/template.csv, or an .xlsx sheet in BNS layout."),
+    indicator: Optional[str] = typer.Option(None, "--indicator", help="Indicator id of a BNS-layout .xlsx sheet."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Sheet of the .xlsx (default: the last)."),
     source: Optional[str] = typer.Option(None, "--source", help="Source for rows with an empty source cell."),
     yes: bool = typer.Option(False, "--yes", help="Write without asking."),
     recorded: Optional[str] = typer.Option(None, "--recorded", help="Date of the change (YYYY-MM-DD; default today, UTC)."),
@@ -142,7 +144,7 @@ def add(
 
     when = recorded or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     try:
-        plan = plan_addition(file, data_dir, source=source, recorded=when)
+        plan = plan_addition(file, data_dir, source=source, recorded=when, indicator=indicator, sheet=sheet)
     except DataError as err:
         _fail(err)
     console = Console(width=120)

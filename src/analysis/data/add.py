@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.bns_sheet import read_bns_sheet
 from analysis.data.checks import KEY, check_national_sums, check_observations
 from analysis.data.checksums import atomic_write_text, verify_checksums, write_datapackage
 from analysis.data.errors import DataError
@@ -45,15 +46,33 @@ class Addition:
     revisions: pd.DataFrame  # the resulting revisions.csv
 
 
-def _read_new(path: Path, source: str | None, recorded: str) -> pd.DataFrame:
+def _read_csv(path: Path) -> pd.DataFrame:
+    text = decode_utf8(path.read_bytes(), path.name)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except pd.errors.ParserError as err:
+        raise DataError(path.name, None, None, str(err).strip(), "well-formed CSV") from None
+
+
+def _read_sheet(path: Path, indicator: str | None, sheet: str | None) -> pd.DataFrame:
+    if not indicator:
+        raise DataError(path.name, None, None, "no --indicator", "the indicator id of the sheet's figures (--indicator)")
+    frame = read_bns_sheet(path, indicator, sheet)
+    if frame.empty:
+        raise DataError(path.name, None, None, "no figures", "rows named after regions with figures in year columns")
+    # as text, like a CSV, so both go through the same schema
+    return frame.astype({"year": str}).assign(value=frame["value"].map(repr))
+
+
+def _read_new(path: Path, source: str | None, recorded: str, indicator: str | None = None,
+              sheet: str | None = None) -> pd.DataFrame:
     name = path.name
     if not path.is_file():
         raise DataError(name, None, None, "no such file", "a CSV file in the documented template")
-    text = decode_utf8(path.read_bytes(), name)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.ParserError as err:
-        raise DataError(name, None, None, str(err).strip(), "well-formed CSV") from None
+    if path.suffix.lower() == ".xlsx":
+        frame = _read_sheet(path, indicator, sheet)
+    else:
+        frame = _read_csv(path)
     for column in ("region", "year", "indicator", "value"):
         if column not in frame.columns:
             raise DataError(name, 1, column, "missing", f"a header with the column {column!r} (see data/build/template.csv)")
@@ -65,7 +84,7 @@ def _read_new(path: Path, source: str | None, recorded: str) -> pd.DataFrame:
     if "recorded" not in frame.columns:
         frame["recorded"] = recorded
     frame["recorded"] = frame["recorded"].where(frame["recorded"] != "", recorded)
-    missing = frame["source"].str.strip() == ""
+    missing = (frame["source"].str.strip() == "").to_numpy()
     if missing.any():
         row = int(frame.index[missing][0]) + 2
         raise DataError(name, row, "source", "", "the source of the value (fill the column or pass --source)")
@@ -78,19 +97,23 @@ def _read_new(path: Path, source: str | None, recorded: str) -> pd.DataFrame:
 
 
 def plan_addition(file: str | os.PathLike, data_dir: str | os.PathLike | None = None, *,
-                  source: str | None = None, recorded: str) -> Addition:
+                  source: str | None = None, recorded: str, indicator: str | None = None,
+                  sheet: str | None = None) -> Addition:
     """Validate new figures and compute what adding them would change; writes nothing.
 
     Parameters
     ----------
     file : path
-        CSV in the template of ``data/build/template.csv``.
+        CSV in the template of ``data/build/template.csv``, or an ``.xlsx`` sheet in BNS's own
+        layout (regions down, years across; see :mod:`analysis.data.bns_sheet`).
     data_dir : path, optional
         Target data directory (None: ``$AIMAQ_DATA_DIR`` or the project's ``data/``).
     source : str, optional
         Source recorded for rows whose ``source`` cell is empty.
     recorded : str
         ISO date of the change (recorded with each new row; ``superseded`` of revised ones).
+    indicator, sheet : str, optional
+        For a BNS-layout workbook: the indicator id of its figures, and the sheet (default: last).
 
     Examples
     --------
@@ -107,7 +130,7 @@ def plan_addition(file: str | os.PathLike, data_dir: str | os.PathLike | None = 
         raise DataError("(option --recorded)", None, None, recorded, "an ISO date YYYY-MM-DD")
     tables = load_tables(data_dir)
     path = Path(file)
-    incoming = _read_new(path, source, recorded)
+    incoming = _read_new(path, source, recorded, indicator, sheet)
     check_observations(incoming, tables.regions, tables.indicators, path.name)
 
     stored = tables.observations

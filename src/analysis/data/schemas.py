@@ -185,7 +185,7 @@ def validate_table(frame: pd.DataFrame, file: str) -> pd.DataFrame:
         first = cases.iloc[0]
         row = None if pd.isna(first["_row"]) else int(first["_row"]) + 2
         column = first["column"]
-        value = frame[column].iloc[int(first["_row"])] if row is not None else first["failure_case"]
+        value = first["failure_case"]
         raise DataError(file, row, column, value, _expectation(str(first["check"]), schema, column)) from None
 
 
