@@ -175,3 +175,14 @@ def test_a_new_region_warns_that_the_unit_set_changed():
     assert pd.isna(c.loc[("C", 2), "rank_change_previous"]) and c.loc[("A", 2), "rank_change_previous"] == -1
     with pytest.raises(IndexInputError, match="not covered"):
         index_over_time(panel, fw, years=[3])
+
+
+def test_polarity_is_read_from_the_data_folder_of_the_framework_file(tmp_path):
+    (tmp_path / "indicators.csv").write_text("id,polarity\nx,positive\ny,negative\nz,positive\n", encoding="utf-8")
+    from unittest import mock
+
+    table = pd.read_csv(tmp_path / "indicators.csv")
+    with mock.patch("analysis.data.load_indicators", return_value=table) as loader:
+        fw = load_framework(write(tmp_path, GOOD))
+    assert loader.call_args.args[0] == tmp_path
+    assert fw.polarity == {"x": 1, "y": -1, "z": 1}

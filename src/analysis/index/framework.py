@@ -301,7 +301,8 @@ def load_framework(path: str | Path | None = None, *, polarity: Mapping[str, int
     polarity : mapping, optional
         indicator id → +1/-1. Default: ``analysis.data.load_indicators(data_dir)``.
     data_dir : path, optional
-        Passed to ``load_indicators`` when ``polarity`` is not given.
+        Passed to ``load_indicators`` when ``polarity`` is not given; by default the
+        folder of ``path`` if it holds an ``indicators.csv``, else the project's data.
 
     Examples
     --------
@@ -328,6 +329,8 @@ def load_framework(path: str | Path | None = None, *, polarity: Mapping[str, int
     if polarity is None:
         from analysis.data import load_indicators  # the data room is below us
 
+        if data_dir is None and (path.parent / "indicators.csv").exists():
+            data_dir = path.parent  # a framework file inside a data folder goes with that folder's metadata
         polarity = polarity_from_indicators(load_indicators(data_dir), indicators)
     missing_pol = [i for i in indicators if i not in polarity]
     if missing_pol:
