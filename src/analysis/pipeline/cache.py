@@ -97,13 +97,17 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _csv_slice(raw: bytes, until: int | None) -> bytes:
-    """Header and rows with year <= until of a CSV with a ``year`` column."""
+def _csv_rows(raw: bytes) -> tuple[list[list[str]], int | None]:
+    """Parsed rows of a CSV and the index of its ``year`` column (None without one)."""
     text = raw.decode("utf-8-sig", errors="surrogateescape")
     rows = list(csv.reader(io.StringIO(text)))
-    if until is None or not rows or "year" not in rows[0]:
-        return raw
-    column = rows[0].index("year")
+    if not rows or "year" not in rows[0]:
+        return rows, None
+    return rows, rows[0].index("year")
+
+
+def _csv_slice(rows: list[list[str]], column: int, until: int) -> bytes:
+    """Header and rows with year <= until, canonically re-written."""
     kept = [rows[0]]
     for row in rows[1:]:
         cell = row[column].strip() if column < len(row) else ""
@@ -136,22 +140,32 @@ def data_fingerprint(data_dir: str | Path, until: int | None = None) -> str:
     >>> data_fingerprint(d, until=2022) == before, data_fingerprint(d, until=2023) == before
     (True, False)
     """
+    return data_fingerprints(data_dir, [until])[until]
+
+
+def data_fingerprints(data_dir: str | Path, editions) -> dict:
+    """:func:`data_fingerprint` for several editions, reading every file once."""
     data_dir = Path(data_dir)
-    digest = hashlib.sha256()
     files = sorted(p for p in data_dir.rglob("*")
                    if p.is_file() and not p.name.startswith(".") and "__pycache__" not in p.parts)
+    digests = {edition: hashlib.sha256() for edition in editions}
     for path in files:
         raw = path.read_bytes()
+        name = path.relative_to(data_dir).as_posix().encode() + b"\0"
+        per_edition = {}
         if path.suffix.lower() == ".csv":
-            raw = _csv_slice(raw, until)
+            rows, column = _csv_rows(raw)
+            if column is not None:
+                per_edition = {e: sha256_bytes(_csv_slice(rows, column, e)) for e in editions if e is not None}
         elif path.name == "datapackage.json":
             try:
                 raw = json.dumps(_without_checksums(json.loads(raw)), sort_keys=True).encode()
             except ValueError:
                 pass  # an invalid file is hashed as it is; the loader reports it
-        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
-        digest.update(sha256_bytes(raw).encode() + b"\n")
-    return digest.hexdigest()
+        whole = sha256_bytes(raw)
+        for edition, digest in digests.items():
+            digest.update(name + per_edition.get(edition, whole).encode() + b"\n")
+    return {edition: digest.hexdigest() for edition, digest in digests.items()}
 
 
 def library_fingerprint(package_dir: str | Path | None = None) -> str:

@@ -202,7 +202,7 @@ class WarmKernel:
     >>> nbformat.write(nb, d / "n.ipynb")
     >>> kernel = WarmKernel()
     >>> out = kernel.execute(Job("k", str(d / "n.ipynb"), "n.ipynb", "o.ipynb", {}, str(d)))
-    >>> out.status, json.loads(out.notebook)["cells"][0]["outputs"][0]["data"]["text/plain"]
+    >>> out.status, nbformat.reads(out.notebook, 4).cells[0].outputs[0].data["text/plain"]
     ('ok', '2')
     >>> kernel.shutdown()
     """

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.pipeline.cache import (Cache, atomic_write, data_fingerprint, library_fingerprint,
+from analysis.pipeline.cache import (Cache, atomic_write, data_fingerprints, library_fingerprint,
                                      run_key, sweep_temporaries)
 from analysis.pipeline.executors import get_executor
 from analysis.pipeline.kernel import Job, Outcome, relative_to
@@ -79,8 +79,9 @@ class Paths:
 
 def plan_jobs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tuple[Run, Job | None, str | None]]:
     """Pair each run with its job (None and an error if the notebook is missing)."""
+    runs = list(runs)
     library = library_fingerprint()
-    data_keys: dict[int, str] = {}
+    data_keys = data_fingerprints(paths.data_dir, sorted({run.edition for run in runs}))
     env = {"AIMAQ_DATA_DIR": str(paths.data_dir)}
     planned = []
     for run in runs:
@@ -88,8 +89,6 @@ def plan_jobs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
         if not notebook.is_file():
             planned.append((run, None, f"notebook not found: {relative_to(notebook, paths.root)}"))
             continue
-        if run.edition not in data_keys:
-            data_keys[run.edition] = data_fingerprint(paths.data_dir, until=run.edition)
         key = run_key(notebook.read_bytes(), run.parameters, data_keys[run.edition], library)
         job = Job(key=key, notebook_path=str(notebook),
                   notebook_name=relative_to(notebook, paths.root), output_name=run.output_path,
