@@ -180,6 +180,22 @@ class Msg:
 
 
 @dataclass(frozen=True)
+class Localised:
+    """A data string that exists in each language, e.g. ``{"kk": ..., "ru": ..., "en": ...}`` from a table."""
+
+    texts: tuple
+
+    def __init__(self, texts: dict):
+        missing = [lang for lang in LANGS if not str(texts.get(lang) or "").strip()]
+        if missing:
+            raise ValueError(f"localised text: no {', '.join(missing)} version of {texts!r}")
+        object.__setattr__(self, "texts", tuple((lang, str(texts[lang])) for lang in LANGS))
+
+    def text(self, lang: str) -> str:
+        return dict(self.texts)[lang]
+
+
+@dataclass(frozen=True)
 class Number:
     """A number with an explicit count of decimals (``format_number``)."""
 
