@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ._checks import binary, numeric, require_columns, unique_keys
 from ._linalg import Projection, cluster_ols, encode, fixed_effects_design, nested_in
@@ -115,8 +115,8 @@ def did(
     G = fit.n_clusters
     dof = G - 1
     t_stat = estimate / se if se > 0 else float("nan")
-    p_analytic = float(2 * stats.t.sf(abs(t_stat), dof)) if se > 0 else float("nan")
-    q = stats.t.ppf(1 - alpha / 2, dof)
+    p_analytic = float(2 * special.stdtr(dof, -abs(t_stat))) if se > 0 else float("nan")
+    q = special.stdtrit(dof, 1 - alpha / 2)
     treated_clusters = int(np.unique(clusters[d > 0]).size)
     treated_units = int(np.unique(unit_code[d > 0]).size)
 

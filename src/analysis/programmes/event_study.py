@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ._checks import numeric, require_columns, unique_keys
 from ._linalg import Projection, cluster_ols, encode, fixed_effects_design, nested_in
@@ -112,7 +112,7 @@ def event_study(
     nested = int(unit_code.max()) if nested_in(unit_code, clusters) else 0
     fit = cluster_ols(y, X[:, present], proj, clusters, nested_params=nested)
     G = fit.n_clusters
-    q_t = stats.t.ppf(1 - alpha / 2, G - 1)
+    q_t = special.stdtrit(G - 1, 1 - alpha / 2)
 
     est = np.full(len(rel_times), np.nan)
     se = np.full(len(rel_times), np.nan)
@@ -134,7 +134,7 @@ def event_study(
         b = fit.coef[leads]
         V = fit.vcov[np.ix_(leads, leads)]
         stat = float(b @ np.linalg.pinv(V) @ b) / len(leads)
-        p_pre = float(stats.f.sf(stat, len(leads), G - 1))
+        p_pre = float(special.fdtrc(len(leads), G - 1, stat))
         if p_pre < alpha:
             warnings.append("pretrends_rejected")
     else:

@@ -37,11 +37,16 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ._linalg import Projection, encode
 from .results import BootstrapResult
 
 __all__ = ["wild_cluster_bootstrap"]
+
+# The products here are small (G x G by G x B): one BLAS thread is fastest, and on a
+# shared machine multi-threaded BLAS spins and costs 10-20x the CPU time.
+_BLAS = ThreadpoolController()
 
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
@@ -55,8 +60,10 @@ def _weight_draws(G: int, B: int, kind: str, rng: np.random.Generator) -> tuple[
     if float(support.size) ** G <= B:
         grid = np.array(list(itertools.product(support, repeat=G))).T
         return grid, kind, True
-    idx = rng.integers(0, support.size, size=(G, B))
-    return support[idx], kind, False
+    idx = rng.integers(0, support.size, size=(G, B), dtype=np.int8)
+    if kind == "rademacher":
+        return (2.0 * idx - 1.0), kind, False
+    return np.take(support, idx), kind, False
 
 
 class _Bootstrap:
@@ -186,7 +193,8 @@ def wild_cluster_bootstrap(
     if G < 2:
         raise ValueError("the wild cluster bootstrap needs at least two clusters")
     V, kind, enumerated = _weight_draws(G, int(B), weights, np.random.default_rng(seed))
-    boot = _Bootstrap(y, x, proj, codes, G, V)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        boot = _Bootstrap(y, x, proj, codes, G, V)
     p = boot.p_value(beta0)
     interval = (float("nan"), float("nan"))
     if ci:
