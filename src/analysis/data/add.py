@@ -36,7 +36,7 @@ TEMPLATE_COLUMNS = OBS_COLUMNS[:-1]
 
 @dataclass(frozen=True)
 class Addition:
-    """What an addition would change (no numerics here: tables only)."""
+    """What an addition would change (no numerics here: tables only); see :func:`plan_addition`."""
 
     data_dir: Path
     new: pd.DataFrame  # rows for keys not yet present
@@ -191,6 +191,17 @@ def apply_addition(plan: Addition) -> None:
     """Write a planned addition: revisions first, then observations, then checksums (atomically).
 
     Refuses when the data files changed since the plan was made (checksums no longer match).
+
+    Examples
+    --------
+    >>> import tempfile, shutil, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = shutil.copytree(load_tables(None).data_dir, tmp / "data")
+    >>> new = tmp / "new.csv"
+    >>> _ = new.write_text("region,year,indicator,value,source\\nKZ-43,2024,unemployment_rate,4.5,test\\n")
+    >>> apply_addition(plan_addition(new, tmp / "data", recorded="2027-01-15"))
+    >>> load_tables(tmp / "data").observations.query("year == 2024 and indicator == 'unemployment_rate'")["value"].tolist()
+    [4.5]
     """
     data_dir = plan.data_dir
     verify_checksums(data_dir)

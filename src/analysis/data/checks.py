@@ -124,6 +124,15 @@ def check_national_sums(stable_long: pd.DataFrame, obs: pd.DataFrame, file: str,
     (its ``KZ`` rows are the national totals). Years where no region has a figure are skipped.
     ``locate(index) -> (file, line)`` names where a national row came from (default: ``file``,
     index + 2).
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"unit": ["A", "B"], "year": 2020, "indicator": "grp_nominal", "value": [1.0, 2.0]})
+    >>> national = pd.DataFrame({"region": ["KZ"], "year": [2020], "indicator": ["grp_nominal"], "value": [3.5]})
+    >>> check_national_sums(long, national, "observations.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    analysis.data.errors.DataError: observations.csv, row 2, column 'value': got '3.5', expected the national grp_nominal 2020 to equal the sum of the regions, 3.0 (tolerance 0.05%)
     """
     nat = obs[(obs["region"] == "KZ") & obs["indicator"].isin(NATIONAL_SUM_INDICATORS)]
     parts = stable_long[stable_long["indicator"].isin(NATIONAL_SUM_INDICATORS)]

@@ -28,7 +28,15 @@ _TYPES = {"int64": "integer", "float64": "number"}
 
 
 def sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
+    """Hex sha256 of a file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x"; _ = f.write_bytes(b"")
+    >>> sha256(f)[:12]
+    'e3b0c44298fc'
+    """
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -61,6 +69,16 @@ def write_datapackage(data_dir: Path) -> None:
 
     Call it after a deliberate change (``aimaq data add`` does); tests use it on broken copies
     whose only intended fault is elsewhere.
+
+    Examples
+    --------
+    >>> import json, shutil, tempfile, pathlib
+    >>> from analysis.data.paths import PROJECT_DATA_DIR
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "data"
+    >>> _ = shutil.copytree(PROJECT_DATA_DIR, tmp)
+    >>> write_datapackage(tmp)
+    >>> [r["path"] for r in json.loads((tmp / DESCRIPTOR).read_text())["resources"]][:2]
+    ['observations.csv', 'unverified.csv']
     """
     files = [f for f in SCHEMAS if (data_dir / f).is_file()] + [g for g in GEO_FILES if (data_dir / g).is_file()]
     package = {
@@ -75,7 +93,15 @@ def write_datapackage(data_dir: Path) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write text to a temporary file next to ``path`` and rename it over ``path``."""
+    """Write text to a temporary file next to ``path`` and rename it over ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> atomic_write_text(f, "ok"); f.read_text()
+    'ok'
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -89,7 +115,13 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def verify_checksums(data_dir: Path, *, include_geo: bool = True) -> None:
-    """Raise DataError for the first file whose sha256 differs from ``datapackage.json``."""
+    """Raise DataError for the first file whose sha256 differs from ``datapackage.json``.
+
+    Examples
+    --------
+    >>> from analysis.data.paths import PROJECT_DATA_DIR
+    >>> verify_checksums(PROJECT_DATA_DIR)
+    """
     path = data_dir / DESCRIPTOR
     if not path.is_file():
         raise DataError(DESCRIPTOR, None, None, "no such file", "a Data Package descriptor with checksums")

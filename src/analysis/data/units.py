@@ -51,13 +51,28 @@ def split_codes(cell: str) -> list[str]:
 
 
 def current_units(regions: pd.DataFrame) -> list[str]:
-    """Today's sub-national units (20)."""
+    """Today's sub-national units (20).
+
+    Examples
+    --------
+    >>> from analysis.data.tables import load_tables
+    >>> len(current_units(load_tables(None).regions))
+    20
+    """
     alive = regions[(regions["kind"] != "country") & (regions["valid_to"] == "")]
     return sorted(alive["code"])
 
 
 def stable_units(regions: pd.DataFrame) -> list[str]:
-    """Units comparable over the whole period (16): post-1997 units that are not later splits."""
+    """Units comparable over the whole period (16): post-1997 units that are not later splits.
+
+    Examples
+    --------
+    >>> from analysis.data.tables import load_tables
+    >>> units = stable_units(load_tables(None).regions)
+    >>> len(units), "KZ-SKO" in units, "KZ-61" in units
+    (16, True, False)
+    """
     sub = regions[(regions["kind"] != "country") & (regions["parent"] == "")]
     survived_1997 = sub["valid_to"].map(last_year) >= 1997
     return sorted(sub.loc[survived_1997, "code"])
@@ -69,6 +84,13 @@ def stable_map(regions: pd.DataFrame) -> pd.DataFrame:
     Returns a table with columns ``region, territory, unit, role, n_components`` where ``role`` is
     ``primary`` (a figure published for the stable unit's own territory) or ``component`` (a part
     whose figures are aggregated only when no primary figure exists and all parts are present).
+
+    Examples
+    --------
+    >>> from analysis.data.tables import load_tables
+    >>> m = stable_map(load_tables(None).regions)
+    >>> sorted(m.loc[m["unit"] == "KZ-35", "region"] + " " + m.loc[m["unit"] == "KZ-35", "role"])
+    ['KZ-35 component', 'KZ-35 primary', 'KZ-62 component']
     """
     by_code = regions.set_index("code")
     rows = []
@@ -89,7 +111,15 @@ def stable_map(regions: pd.DataFrame) -> pd.DataFrame:
 
 
 def current_map(regions: pd.DataFrame) -> pd.DataFrame:
-    """How stored (region, territory) figures feed today's units: only today's territory counts."""
+    """How stored (region, territory) figures feed today's units: only today's territory counts.
+
+    Examples
+    --------
+    >>> from analysis.data.tables import load_tables
+    >>> m = current_map(load_tables(None).regions).set_index("region")
+    >>> m.loc["KZ-35", "territory"], len(m)
+    ('post-2022', 20)
+    """
     by_code = regions.set_index("code")
     rows = [
         (unit, POST if by_code.loc[unit, "split_year"] else "", unit, "primary")
@@ -101,7 +131,15 @@ def current_map(regions: pd.DataFrame) -> pd.DataFrame:
 
 
 def units_in_year(regions: pd.DataFrame, year: int, basis: str) -> list[str]:
-    """Codes of the basis's units that exist in ``year``."""
+    """Codes of the basis's units that exist in ``year``.
+
+    Examples
+    --------
+    >>> from analysis.data.tables import load_tables
+    >>> regions = load_tables(None).regions
+    >>> len(units_in_year(regions, 2018, "current")), len(units_in_year(regions, 1996, "stable"))
+    (17, 15)
+    """
     codes = stable_units(regions) if basis == "stable" else current_units(regions)
     by_code = regions.set_index("code")
     return [
