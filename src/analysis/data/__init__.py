@@ -5,9 +5,11 @@ Public API (the contract in ARCHITECTURE.md)::
     load_panel(basis="stable"|"current", data_dir=None, *, until=None, include_unverified=False, as_of=None)
     load_national(data_dir=None, *, until=None, as_of=None)
     load_regions(), load_indicators(), load_programmes(), units(year, basis)
+    coverage_table(basis), per_capita_check()     (for the data overview page)
     DataError(file, row, column, value, expected)
 """
 
+from analysis.data.coverage import coverage_table, per_capita_check
 from analysis.data.errors import DataError
 from analysis.data.metadata import load_indicators, load_programmes, load_regions, units
 from analysis.data.panel import DERIVED, load_national, load_panel
@@ -15,6 +17,8 @@ from analysis.data.panel import DERIVED, load_national, load_panel
 __all__ = [
     "DataError",
     "DERIVED",
+    "coverage_table",
+    "per_capita_check",
     "load_indicators",
     "load_national",
     "load_panel",
