@@ -179,12 +179,13 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
                                                      run.parameters, "skipped", job and job.key)
     total, done = len(planned), 0
 
-    def record(run: Run, status: RunStatus) -> None:
+    def record(run: Run, status: RunStatus, write: bool = True) -> None:
         nonlocal done
         by_page[(run.edition, run.page)] = status
         done += 1
-        write_statuses(paths.build_dir, run.edition,
-                       [s for (e, _), s in by_page.items() if e == run.edition])
+        if write:  # cache hits are written once per edition below, not one fsync each
+            write_statuses(paths.build_dir, run.edition,
+                           [s for (e, _), s in by_page.items() if e == run.edition])
         if progress:
             progress(done, total, counts(by_page.values()))
 
@@ -193,13 +194,14 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
     for run, job, error in planned:
         if job is None:
             record(run, RunStatus(run.edition, run.page, run.notebook, run.parameters, "failed",
-                                  None, error))
+                                  None, error), write=False)
             stop = stop or not keep_going
             continue
         hit = cache.get(job.key) if use_cache else None
         if hit is not None:
             _publish(_output(paths, run), hit)
-            record(run, RunStatus(run.edition, run.page, run.notebook, run.parameters, "cached", job.key))
+            record(run, RunStatus(run.edition, run.page, run.notebook, run.parameters, "cached", job.key),
+                   write=False)
         else:
             pending.append((run, job))
     for edition in editions:  # an edition with nothing to do still gets its status file
