@@ -1,5 +1,7 @@
 """σ-convergence: dispersion measures against hand-computed values and known paths."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,9 +94,9 @@ def test_years_with_one_region_are_left_out():
     (lambda p: p.assign(y=p["y"].astype(object).where(p.index != 2, "n/a")),
      "row 2, column 'y': got 'n/a', expected a number"),
     (lambda p: p.assign(y=p["y"].where(p.index != 1, -1.0)),
-     "row ('b', 2000), column 'y': got -1.0, expected a positive number"),
+     "row ('b', 2000), column 'y': got '-1.0', expected a positive number"),
     (lambda p: pd.concat([p, p.iloc[[0]]], ignore_index=True),
-     "row 4, column 'region': got ('a', 2000), expected one row per region and year"),
+     "row 4, column 'region': got \"('a', 2000)\", expected one row per region and year"),
     (lambda p: p.drop(columns="y"), "column 'y': got '(absent)'"),
     (lambda p: p.assign(year="twenty"), "row 0, column 'year': got 'twenty', expected a whole year"),
 ])
@@ -103,7 +105,8 @@ def test_bad_input_names_row_column_and_expectation(change, message):
     bad.attrs["source"] = "kz.csv"
     with pytest.raises(PanelError) as err:
         sigma(bad, "y")
-    assert str(err.value).startswith("kz.csv: ") and message in str(err.value)
+    assert str(err.value).startswith("kz.csv, ") and message in str(err.value)
+    assert pickle.loads(pickle.dumps(err.value)).args == err.value.args
 
 
 def test_sigma_trend_matches_statsmodels_hac():

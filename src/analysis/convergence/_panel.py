@@ -50,19 +50,25 @@ class PanelError(ValueError):
     Examples
     --------
     >>> str(PanelError("panel", 3, "gdp", "n/a", "a number"))
-    "panel: row 3, column 'gdp': got 'n/a', expected a number"
+    "panel, row 3, column 'gdp': got 'n/a', expected a number"
     """
 
     def __init__(self, source, row, column, value, expected):
         self.source, self.row, self.column = source, row, column
         self.value, self.expected = value, expected
-        where = []
+        # Same one-line format as analysis.data.DataError, so readers see one style of error.
+        where = [str(source)]
         if row is not None:
             where.append(f"row {row}")
         if column is not None:
             where.append(f"column {column!r}")
-        place = f"{source}: " + "".join(f"{w}: " for w in [", ".join(where)] if w)
-        super().__init__(f"{place}got {value!r}, expected {expected}")
+        shown = str(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        super().__init__(f"{', '.join(where)}: got {shown!r}, expected {expected}")
+
+    def __reduce__(self):  # keep the five fields when pickled (parallel runners)
+        return (PanelError, (self.source, self.row, self.column, self.value, self.expected))
 
 
 def _source(panel: pd.DataFrame) -> str:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+# scipy.special, not scipy.stats: the latter costs seconds to import on every kernel.
+from scipy import special
 
 __all__ = ["Fit", "ols", "newey_west_lags", "two_sided_pvalue", "implied_speed"]
 
@@ -60,8 +61,8 @@ def two_sided_pvalue(t: float, df: float | None) -> float:
     if np.isinf(t):
         return 0.0
     if df is None:
-        return float(2 * stats.norm.sf(abs(t)))
-    return float(2 * stats.t.sf(abs(t), df))
+        return float(2 * special.ndtr(-abs(t)))
+    return float(2 * special.stdtr(df, -abs(t)))
 
 
 def ols(y, X, *, cov: str = "HC1", groups=None, nested_columns: int = 0,

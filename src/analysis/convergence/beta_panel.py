@@ -17,7 +17,8 @@ __all__ = ["beta_panel"]
 def beta_panel(panel: pd.DataFrame, value: str, *, spell: int = 5, start: int | None = None,
                end: int | None = None, controls: Sequence[str] | None = None,
                region: str = "region", year: str = "year", time_effects: bool = True,
-               min_clusters: int = 20, alpha: float = 0.05) -> BetaResult:
+               min_clusters: int = 20, min_periods: int = 10,
+               alpha: float = 0.05) -> BetaResult:
     """β-convergence with region and period fixed effects (Islam 1995).
 
     The years ``start, start + spell, start + 2*spell, ...`` (up to ``end``)
@@ -34,7 +35,10 @@ def beta_panel(panel: pd.DataFrame, value: str, *, spell: int = 5, start: int | 
     Student's t with ``G - 1`` degrees of freedom.  ``speed`` and
     ``half_life`` use ``T = spell``.  With fewer than ``min_clusters``
     regions the result carries the ``few_clusters`` warning: cluster-robust
-    inference is then only approximate.
+    inference is then only approximate.  With fewer than ``min_periods``
+    spells it carries ``few_periods``: the within estimator of a dynamic
+    model is biased towards fast convergence by O(1/periods) (Nickell 1981),
+    so the speed and half-life are then upper and lower bounds at best.
 
     Parameters
     ----------
@@ -54,6 +58,8 @@ def beta_panel(panel: pd.DataFrame, value: str, *, spell: int = 5, start: int | 
         Include period fixed effects.
     min_clusters : int
         Below this number of regions, warn ``few_clusters``.
+    min_periods : int
+        Below this number of spells, warn ``few_periods``.
     alpha : float
         Level of the verdict.
 
@@ -135,6 +141,8 @@ def beta_panel(panel: pd.DataFrame, value: str, *, spell: int = 5, start: int | 
     warnings = []
     if n_clusters < min_clusters:
         warnings.append("few_clusters")
+    if len(periods.categories) < min_periods:
+        warnings.append("few_periods")
     if frame.groupby("unit", observed=True).size().nunique() > 1:
         warnings.append("unbalanced_sample")
     if np.isnan(speed):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ._panel import PanelError, require_positive, tidy_panel, to_matrix
 from ._regression import ols
@@ -109,7 +109,7 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
     if hp_lambda is not None:
         X = hp_trend(X, hp_lambda)
     names = complete.index.astype(str).to_numpy()
-    critical = float(stats.norm.ppf(1 - alpha))
+    critical = float(special.ndtri(1 - alpha))
     test = _LogT(X, trim)
     b, t_stat = test(np.arange(len(names)))
     order = np.argsort(-X[:, -1], kind="mergesort")

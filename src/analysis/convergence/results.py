@@ -9,6 +9,9 @@ Warning keys used by this package:
 
 ``few_clusters``
     cluster-robust inference with fewer clusters than the stated minimum;
+``few_periods``
+    a fixed-effects growth regression over few spells (Nickell bias towards
+    fast convergence);
 ``speed_undefined``
     ``1 + T*beta <= 0``, so the implied speed and half-life do not exist;
 ``no_half_life``
