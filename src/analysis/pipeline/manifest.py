@@ -76,6 +76,31 @@ class Run:
         return f"_build/runs/{self.edition}/{self.page}.ipynb"
 
     @property
+    def papermill_command(self) -> str:
+        """The plain papermill command a reviewer runs from the project root.
+
+        Examples
+        --------
+        >>> Run(2023, "region_profile.ipynb", {"year": 2023, "region": "KZ-43", "data_dir": ""},
+        ...     "regions/KZ-43", "regions").papermill_command
+        'papermill notebooks/region_profile.ipynb out.ipynb -p year 2023 -p region KZ-43'
+        """
+        options = " ".join(f"-p {k} {v}" for k, v in self.parameters.items() if k != "data_dir")
+        return f"papermill notebooks/{self.notebook} out.ipynb {options}"
+
+    @property
+    def verify_command(self) -> str:
+        """The ``aimaq verify`` command that reruns this page and compares it.
+
+        Examples
+        --------
+        >>> Run(2023, "region_profile.ipynb", {"year": 2023, "region": "KZ-43", "data_dir": ""},
+        ...     "regions/KZ-43", "regions").verify_command
+        'aimaq verify --notebook regions/KZ-43 --edition 2023'
+        """
+        return f"aimaq verify --notebook {self.page} --edition {self.edition}"
+
+    @property
     def label(self) -> str:
         """Short human label: ``2023 regions/KZ-43``."""
         return f"{self.edition} {self.page}"
