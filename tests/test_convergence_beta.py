@@ -179,3 +179,16 @@ def test_rolling_beta_is_beta_on_each_window():
         single = beta(panel, "y", start, start + 10)
         assert row["beta"] == single.beta and row["half_life"] == single.half_life
         assert row["verdict"] == single.verdict and row["end"] == start + 10
+
+
+def test_conditional_panel_fe_matches_pyfixest():
+    pf = pytest.importorskip("pyfixest")
+    panel = ar_panel(20, range(0, 31), 0.9, seed=13, fixed_effects=0.3)
+    panel["invest"] = np.random.default_rng(14).normal(0.2, 0.05, len(panel))
+    r = beta_panel(panel, "y", spell=5, controls=["invest"])
+    data = spells(panel, 5, 0, 30).merge(
+        panel.rename(columns={"year": "period"})[["region", "period", "invest"]])
+    fixest = pf.feols("g ~ lny + invest | region + period", data=data, vcov={"CRV1": "region"})
+    assert r.beta == pytest.approx(fixest.coef()["lny"], rel=1e-10)
+    assert r.se == pytest.approx(fixest.se()["lny"], rel=1e-10)
+    assert r.controls == ("invest",) and r.n == 20 * 6

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.convergence import PanelError, clubs
-from analysis.convergence.clubs import hp_trend
+from analysis.convergence._hp import hp_trend
 
 
 def ps_panel(limits, *, T=40, alpha=0.6, noise=0.02, seed=0, start=1990):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ._hp import hp_trend
 from ._panel import PanelError, require_positive, tidy_panel, to_matrix
 from ._regression import ols
 from .results import CONVERGING, DIVERGING, NO_SIGNIFICANT_CHANGE, Club, ClubsResult
@@ -130,19 +131,6 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
         divergent=tuple(names[divergent].tolist()), start=int(complete.columns[0]),
         end=int(complete.columns[-1]), trim=trim, hp_lambda=hp_lambda, verdict=verdict,
         alpha=alpha, warnings=tuple(warnings))
-
-
-def hp_trend(X: np.ndarray, lamb: float) -> np.ndarray:
-    """Hodrick–Prescott trend of every row of ``X``: ``(I + lamb D'D)^{-1} x``.
-
-    Examples
-    --------
-    >>> hp_trend(np.array([[1.0, 2.0, 3.0, 4.0]]), 100.0).round(6).tolist()
-    [[1.0, 2.0, 3.0, 4.0]]
-    """
-    T = X.shape[1]
-    D = np.diff(np.eye(T), n=2, axis=0)
-    return np.linalg.solve(np.eye(T) + lamb * D.T @ D, X.T).T
 
 
 class _LogT:
