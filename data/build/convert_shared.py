@@ -146,6 +146,12 @@ PROGRAMME_NAMES = {
     "Programme for comprehensive solution of Aral Sea region problems 2007-2009": ("aral_2007", "Арал өңірінің проблемаларын кешенді шешудің 2007–2009 жылдарға арналған бағдарламасы", "Программа комплексного решения проблем Приаралья на 2007–2009 годы"),
     "Employment Roadmap 2020-2021": ("employment_roadmap_2020", "Жұмыспен қамтудың 2020–2021 жылдарға арналған жол картасы", "Дорожная карта занятости на 2020–2021 годы"),
 }
+# English names without the Russian/Kazakh glosses the source added in parentheses.
+NAME_EN = {
+    "Seaport Aktau (Морпорт Актау)": "Seaport Aktau",
+    "Business Roadmap 2020 (Дорожная карта бизнеса 2020)": "Business Roadmap 2020",
+    "Regional Development Programme (Өңірлерді дамыту)": "Regional Development Programme",
+}
 KIND = {"sez": "sez", "monotown": "monotown", "program": "programme", "program_funding": "programme_funding"}
 # The Aral-region decree names four oblasts; the source lists Kyzylorda and names the others in its note.
 ARAL_REGIONS = ("KZ-43", "KZ-15", "KZ-35", "KZ-SKO")
@@ -167,7 +173,7 @@ def convert_programmes(src: Path, out: Path) -> None:
                     "kind": KIND[r["item_type"]],
                     "name_kk": name_kk,
                     "name_ru": name_ru,
-                    "name_en": r["name"],
+                    "name_en": NAME_EN.get(r["name"], r["name"]),
                     "region": region,
                     "start": r["start"],
                     "end": r["end"],
