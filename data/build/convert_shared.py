@@ -188,10 +188,20 @@ def convert_programmes(src: Path, out: Path) -> None:
     pd.DataFrame(rows).to_csv(out / "programmes.csv", index=False, lineterminator="\n")
 
 
+def _refuse_to_lose_later_figures(out: Path) -> None:
+    """Never overwrite figures added or revised after the conversion (``aimaq data add``)."""
+    obs, rev = out / "observations.csv", out / "revisions.csv"
+    later = obs.is_file() and (pd.read_csv(obs, dtype=str)["recorded"] != RECORDED).any()
+    revised = rev.is_file() and len(pd.read_csv(rev, dtype=str)) > 0
+    if later or revised:
+        raise SystemExit(f"{out} holds figures added or revised after {RECORDED}: not overwriting them")
+
+
 def main(argv: list[str]) -> None:
     if len(argv) != 3:
         raise SystemExit("usage: convert_shared.py SOURCE_DIR OUTPUT_DIR")
     src, out = Path(argv[1]), Path(argv[2])
+    _refuse_to_lose_later_figures(out)
     convert_observations(src, out)
     convert_regions(src, out)
     convert_programmes(src, out)
