@@ -85,7 +85,7 @@ def event_study(
     >>> import pandas as pd
     >>> p = pd.DataFrame({"u": [0]*4 + [1]*4 + [2]*4, "t": [1, 2, 3, 4] * 3,
     ...                   "g": [3]*4 + [0]*8, "y": [0, 0, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1.0]})
-    >>> event_study(p, "y", unit="u", time="t", group="g", window=(-2, 1)).table.estimate.round(6).tolist()
+    >>> event_study(p, "y", unit="u", time="t", group="g", window=(-2, 1)).table.estimate.round(6).add(0.0).tolist()
     [0.0, 0.0, 2.0, 2.0]
     """
     lo, hi = int(window[0]), int(window[1])

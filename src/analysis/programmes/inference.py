@@ -29,7 +29,7 @@ Example
 >>> x = rng.normal(size=120); y = 0.5 * x + rng.normal(size=120)
 >>> res = wild_cluster_bootstrap(y, x, np.ones((120, 1)), cluster, B=999, seed=3)
 >>> bool(res.p_value < 0.05), res.weights, res.enumerated
-(True, 'webb', False)
+(True, 'rademacher', False)
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def att_gt(
     >>> import pandas as pd
     >>> p = pd.DataFrame({"u": [1]*3 + [2]*3 + [3]*3, "t": [1, 2, 3]*3, "g": [3]*3 + [0]*6,
     ...                   "y": [0, 1, 4, 0, 1, 2, 1, 2, 2.0]})
-    >>> att_gt(p, "y", unit="u", time="t", group="g").table[["time", "att"]].values.tolist()
+    >>> att_gt(p, "y", unit="u", time="t", group="g").table[["time", "att"]].round(9).add(0.0).values.tolist()
     [[2.0, 0.0], [3.0, 2.5]]
     """
     if control not in ("never", "notyet"):

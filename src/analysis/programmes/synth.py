@@ -205,7 +205,7 @@ def synthetic_control(
     ...                   "y": [2.0, 3.0, 9.0, 1.0, 2.0, 3.0, 3.0, 4.0, 5.0]})
     >>> r = synthetic_control(p, "y", unit="u", time="t", treated_unit="A", treatment_time=3)
     >>> r.weights.round(3).tolist(), round(float(r.gap.loc[3]), 3)
-    [[0.5, 0.5], 5.0]
+    ([0.5, 0.5], 5.0)
     """
     require_columns(panel, [outcome, unit, time])
     unique_keys(panel, unit, time)

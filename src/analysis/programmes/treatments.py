@@ -63,7 +63,7 @@ def _year(text, row: int, column: str) -> float:
         return np.nan
     match = re.fullmatch(r"(\d{4})(-\d{2}-\d{2})?", text)
     if not match:
-        raise PanelInputError(f"programmes: row {row}, column {column!r}: expected a year or an ISO date, got {text!r}")
+        raise PanelInputError(f"programmes.csv: row {row}, column {column!r}: expected a year or an ISO date, got {text!r}")
     return float(match.group(1))
 
 
@@ -162,7 +162,7 @@ def programme_treatment(
         if until is not None and np.isfinite(start) and start > until:
             continue
         if code not in regions.index:
-            raise PanelInputError(f"programmes: row {line}, column 'region': {code!r} is not in regions.csv")
+            raise PanelInputError(f"programmes.csv: row {line}, column 'region': {code!r} is not in regions.csv")
         if regions.loc[code, "kind"] == "country":
             national = True
             targets = units
