@@ -12,7 +12,8 @@ Public API (the contract in ARCHITECTURE.md)::
 from analysis.data.coverage import coverage_table, per_capita_check
 from analysis.data.errors import DataError
 from analysis.data.metadata import load_indicators, load_programmes, load_regions, units
-from analysis.data.panel import DERIVED, load_national, load_panel
+from analysis.data.derived import DERIVED
+from analysis.data.panel import load_national, load_panel
 
 __all__ = [
     "DataError",

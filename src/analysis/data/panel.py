@@ -7,7 +7,7 @@ import os
 import pandas as pd
 
 from analysis.data.checks import check_national_sums
-from analysis.data.derived import DERIVED, add_derived
+from analysis.data.derived import add_derived
 from analysis.data.errors import DataError
 from analysis.data.harmonise import harmonise
 from analysis.data.tables import Tables, load_tables
@@ -164,4 +164,4 @@ def _build_panel(tables: Tables, basis: str, until: int | None, include_unverifi
     return panel
 
 
-__all__ = ["load_panel", "load_national", "DERIVED"]
+__all__ = ["load_panel", "load_national"]
