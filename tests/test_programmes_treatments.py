@@ -113,3 +113,19 @@ def test_shipped_programmes_follow_lineage_and_run():
     assert not set(ev.synth.weights.index) & {"KZ-15", "KZ-35", "KZ-SKO"}  # treated regions are not donors
     assert ev.randomization.exact and ev.randomization.n_permutations == 1820  # C(16, 4)
     assert all(k in __import__("analysis.programmes", fromlist=["WARNING_KEYS"]).WARNING_KEYS for k in ev.warnings)
+
+
+def test_log_transform_gives_proportional_effects_and_rejects_non_positive_values():
+    codes = [f"U{i:02d}" for i in range(12)]
+    regions = pd.DataFrame({"code": codes, "kind": "oblast", "valid_from": "", "valid_to": "", "parent": "",
+                            "successors": "", "split_year": ""})
+    progs = toy_programmes([("prog", c, "2008", "", "high") for c in codes[:4]])
+    sim = simulate_panel(n_units=12, n_periods=14, n_treated=4, start=8, effect=np.log(1.2), seed=3)
+    panel = sim.assign(region=sim.region.str.replace("R", "U"), y=np.exp(0.1 * sim.y0 + np.log(1.2) * sim.d))
+    ev = evaluate_programme(panel[["region", "year", "y"]], progs, "prog", "y", regions=regions, transform="log",
+                            B=999, n_permutations=999)
+    assert ev.transform == "log"
+    assert abs(ev.did.estimate - np.log(1.2)) < 1e-9 + 3 * ev.did.se
+    panel.loc[5, "y"] = -1.0
+    with pytest.raises(PanelInputError, match=r"row 5 \(region='U00', year=2005\), column 'y': expected a positive"):
+        evaluate_programme(panel[["region", "year", "y"]], progs, "prog", "y", regions=regions, transform="log")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._checks import PanelInputError, require_columns
+from ._checks import PanelInputError, _plain, require_columns
 from .did import did
 from .event_study import event_study
 from .randomization import randomization_inference
@@ -59,6 +59,7 @@ def evaluate_programme(
     unit: str = "region",
     time: str = "year",
     synth_unit: str | None = None,
+    transform: str | None = None,
     window: tuple[int, int] = (-5, 5),
     pre_years: int = 10,
     B: int = 9999,
@@ -90,6 +91,10 @@ def evaluate_programme(
     synth_unit : str, optional
         Treated region for the synthetic control; by default the programme's
         first-listed region when all treated regions start in the same year.
+    transform : {None, "log"}
+        ``"log"`` estimates effects on the natural log of the outcome (approximately
+        proportional effects; sensible for nominal money amounts, whose level
+        differences grow with prices). Non-positive values are an error.
     window, pre_years : event-study window; pre-treatment years kept.
     B, n_permutations, seed, alpha : inference settings.
 
@@ -117,6 +122,16 @@ def evaluate_programme(
         data = data[data[time] >= start]
     usable = table[table.status != "unknown_start"]
     data = data[data[unit].isin(usable.unit)].dropna(subset=[outcome])
+    if transform == "log":
+        bad = data[outcome] <= 0
+        if bad.any():
+            row = data.index[bad.to_numpy()][0]
+            raise PanelInputError(f"panel: row {row!r} ({unit}={_plain(data.loc[row, unit])!r}, "
+                                  f"{time}={_plain(data.loc[row, time])!r}), column {outcome!r}: expected a "
+                                  f"positive number for transform='log', got {_plain(data.loc[row, outcome])!r}")
+        data[outcome] = np.log(data[outcome].astype(float))
+    elif transform is not None:
+        raise ValueError(f"transform must be None or 'log', got {transform!r}")
     first = usable.set_index("unit").first_year.fillna(0.0)
     data["first_year"] = data[unit].map(first).astype(float)
     data["treated_now"] = ((data.first_year > 0) & (data[time] >= data.first_year)).astype(int)
@@ -162,7 +177,7 @@ def evaluate_programme(
     else:
         warnings.append("synth_not_applicable")
     return ProgrammeEvaluation(
-        programme=programme_id, outcome=outcome, until=until, treatment=treatment, did=res_did,
+        programme=programme_id, outcome=outcome, until=until, transform=transform, treatment=treatment, did=res_did,
         event_study=res_es, att_gt=res_gt, att_simple=res_simple, randomization=res_ri, synth=res_synth,
         synth_placebos=res_placebos, warnings=tuple(dict.fromkeys(warnings)),
     )

@@ -229,6 +229,7 @@ class ProgrammeEvaluation:
     programme: str
     outcome: str
     until: int | None
+    transform: str | None
     treatment: Treatment
     did: DidResult | None
     event_study: EventStudyResult | None
