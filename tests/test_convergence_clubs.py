@@ -60,12 +60,13 @@ def test_clubs_are_stable_across_seeds():
 
 
 def test_merging_joins_adjacent_clubs_that_converge_together():
-    # Limits 1.00 and 1.02 are too close for T = 40: the sieve splits the units in two
-    # initial clubs whose union nevertheless passes the log t test, so they merge.
-    panel = ps_panel([1.0] * 6 + [1.02] * 6, seed=1)
+    # True clubs u00-u05 (limit 1.00) and u06-u11 (1.05).  Here the sieve splits the
+    # first into {u02..u05} and {u00, u01}; the merge step puts them back together.
+    panel = ps_panel([1.0] * 6 + [1.05] * 6, seed=8)
     merged, unmerged = clubs(panel, "y"), clubs(panel, "y", merge=False)
-    assert len(merged.initial_clubs) == 2 and len(merged.clubs) == 1
-    assert merged.clubs[0].t_stat > -merged.critical and len(merged.clubs[0].members) == 12
+    assert len(merged.initial_clubs) == 3 and len(merged.clubs) == 2
+    assert merged.clubs[1].members == tuple(f"u{i:02d}" for i in range(6))
+    assert merged.clubs[1].t_stat > -merged.critical
     assert unmerged.clubs == unmerged.initial_clubs == merged.initial_clubs
 
 
@@ -80,20 +81,64 @@ def test_merge_rule_only_joins_neighbours_that_pass():
     assert [sorted(m.tolist()) for m in merged] == [[0, 1, 2, 3], [4, 5]]
 
 
-def test_log_t_regression_matches_statsmodels_hac():
-    sm = pytest.importorskip("statsmodels.api")
-    panel = ps_panel([1.0] * 10, seed=5, T=30)
-    r = clubs(panel, "y", hp_lambda=None, trim=0.3)
+def relative_dispersion(panel):
     X = np.log(panel.pivot(index="region", columns="year", values="y").to_numpy())
     h = X / X.mean(axis=0)
-    H = ((h - 1) ** 2).mean(axis=0)
-    t = np.arange(9, 31)  # [rT] = 9 for r = 0.3, T = 30
+    return ((h - 1) ** 2).mean(axis=0)
+
+
+def test_log_t_regression_with_newey_west_matches_statsmodels():
+    sm = pytest.importorskip("statsmodels.api")
+    panel = ps_panel([1.0] * 10, seed=5, T=30)
+    r = clubs(panel, "y", hp_lambda=None, trim=0.3, hac="newey-west")
+    H = relative_dispersion(panel)
+    t = np.arange(10, 31)  # round(0.3 * 30) + 1 = 10
     y = np.log(H[0] / H[t - 1]) - 2 * np.log(np.log(t))
     ref = sm.OLS(y, sm.add_constant(np.log(t))).fit(
         cov_type="HAC", cov_kwds={"maxlags": int(4 * (t.size / 100) ** (2 / 9)),
                                   "use_correction": True})
     assert r.b == pytest.approx(ref.params[1], rel=1e-10)
     assert r.t_stat == pytest.approx(ref.tvalues[1], rel=1e-10)
+
+
+def convergence_clubs_estimate(H, time_trim):
+    """ConvergenceClubs' estimateMod_fqsb and andrs2 (R, from Phillips & Sul's GAUSS
+    code), transcribed statement by statement with 1-based indices kept as in R."""
+    nT = len(H)
+    rT = np.arange(round(nT * time_trim) + 1, nT + 1)
+    logt = np.log(rT)
+    rH = np.log(H[0] / H[rT - 1]) - 2 * np.log(logt)
+    xx = np.column_stack([np.ones(rT.size), logt])
+    b = np.linalg.solve(xx.T @ xx, xx.T @ rH)
+    re = rH - xx @ b
+    # andrs2(re)
+    x = re
+    t = len(x)
+    x1, y1 = x[0:t - 1], x[1:t]
+    b1 = np.sum(x1 * y1) / np.sum(x1**2)
+    ee = y1 - x1 * b1
+    a2 = (4 * b1**2) / ((1 - b1) ** 4)
+    band2 = 1.3221 * (a2 * t) ** (1 / 5)
+    jb2 = np.arange(1, t) / band2
+    jband2 = jb2 * 1.2 * np.pi
+    kern1 = ((np.sin(jband2) / jband2 - np.cos(jband2)) / ((jb2 * np.pi) ** 2 * 12)) * 25
+    tt = len(ee)
+    lam = 0.0
+    for j in range(1, tt):
+        ttp1 = (x[0:tt - j] @ x[j:tt]) * (kern1[j - 1] / tt)
+        lam = lam + 2 * ttp1
+    lam = (x @ x) / tt + lam
+    var_b = np.diag(np.linalg.inv(xx.T @ xx)) * lam
+    return b[1], b[1] / np.sqrt(var_b[1])
+
+
+@pytest.mark.parametrize("seed, limits", [(5, [1.0] * 10), (6, [1.1] * 4 + [0.9] * 4)])
+def test_log_t_regression_matches_the_convergence_clubs_reference(seed, limits):
+    panel = ps_panel(limits, seed=seed, T=34)
+    r = clubs(panel, "y", hp_lambda=None)
+    b, t_stat = convergence_clubs_estimate(relative_dispersion(panel), 1 / 3)
+    assert r.b == pytest.approx(b, rel=1e-10)
+    assert r.t_stat == pytest.approx(t_stat, rel=1e-10)
 
 
 def test_hp_trend_matches_statsmodels():

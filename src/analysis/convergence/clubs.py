@@ -8,7 +8,7 @@ from scipy import special
 
 from ._hp import hp_trend
 from ._panel import PanelError, require_positive, tidy_panel, to_matrix
-from ._regression import ols
+from ._logt import HAC_METHODS, LogT
 from .results import CONVERGING, DIVERGING, NO_SIGNIFICANT_CHANGE, Club, ClubsResult
 
 __all__ = ["clubs"]
@@ -16,8 +16,8 @@ __all__ = ["clubs"]
 
 def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str = "year",
           start: int | None = None, end: int | None = None, log: bool = True,
-          hp_lambda: float | None = 400.0, trim: float = 0.3, sieve: float = 0.0,
-          merge: bool = True, alpha: float = 0.05) -> ClubsResult:
+          hp_lambda: float | None = 400.0, trim: float = 1 / 3, sieve: float = 0.0,
+          merge: bool = True, hac: str = "andrews", alpha: float = 0.05) -> ClubsResult:
     """Phillips & Sul (2007, 2009) relative convergence test and convergence clubs.
 
     Let ``X_it`` be ``ln y_it`` (or ``y_it`` with ``log=False``), smoothed by
@@ -26,14 +26,18 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
     ``h_it = X_it / mean_i X_it`` and ``H_t = mean_i (h_it - 1)^2``, the log t
     regression is
 
-    ``ln(H_1 / H_t) - 2 ln(ln t) = a + b ln t + u_t``,  ``t = [rT], ..., T``
+    ``ln(H_1 / H_t) - 2 ln(ln t) = a + b ln t + u_t``,  ``t = round(rT) + 1, ..., T``
 
-    with ``r = trim`` (first ``t`` at least 2), and a Newey–West standard
-    error for ``b``.  Convergence (``b >= 0``) is rejected at level
-    ``alpha`` when ``t_b < -z_{1-alpha}`` (one-sided, -1.65 at 5 %).
+    with ``r = trim``.  The standard error of ``b`` is, by default, Phillips
+    and Sul's own: a quadratic-spectral long-run variance with Andrews'
+    plug-in bandwidth times ``(X'X)^{-1}`` (as in the R package
+    ``ConvergenceClubs``); ``hac="newey-west"`` uses a Bartlett sandwich
+    instead.  Convergence (``b >= 0``) is rejected at level ``alpha`` when
+    ``t_b < -z_{1-alpha}`` (one-sided, -1.65 at 5 %).
 
     Clubs (Phillips & Sul 2007, section 4):
 
+    0. if the whole panel passes the test, it is one club;
     1. order the units by their last value, highest first;
     2. core group: the first pair ``{i, i+1}`` with ``t > -z``, grown by the
        next units while ``t > -z``; the core is the size with the largest
@@ -69,11 +73,14 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
         Smoothing parameter of the HP filter (400 suits annual data in
         Phillips & Sul).
     trim : float
-        Fraction ``r`` of the first periods left out of the regression.
+        Fraction ``r`` of the first periods left out of the regression
+        (1/3 as in Phillips & Sul 2009).
     sieve : float
         Starting sieve threshold ``c*``.
     merge : bool
         Merge adjacent clubs that converge together.
+    hac : {"andrews", "newey-west"}
+        Long-run variance behind the t statistic.
     alpha : float
         One-sided level of the log t tests.
 
@@ -93,6 +100,8 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
     source = str(panel.attrs.get("source", "panel"))
     if not 0 <= trim < 1:
         raise PanelError(source, None, "trim", trim, "a fraction in [0, 1)")
+    if hac not in HAC_METHODS:
+        raise PanelError(source, None, "hac", hac, f"one of {', '.join(HAC_METHODS)}")
     data = tidy_panel(panel, [value], region=region, year=year)
     if log:
         require_positive(data, value, region=region, year=year, source=source)
@@ -111,10 +120,14 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
         X = hp_trend(X, hp_lambda)
     names = complete.index.astype(str).to_numpy()
     critical = float(special.ndtri(1 - alpha))
-    test = _LogT(X, trim)
+    test = LogT(X, trim, hac)
     b, t_stat = test(np.arange(len(names)))
     order = np.argsort(-X[:, -1], kind="mergesort")
-    found, divergent = _cluster(test, order, critical, sieve)
+    if t_stat > -critical:
+        # The whole panel converges: one club, nothing to sort out.
+        found, divergent = [order], np.array([], dtype=int)
+    else:
+        found, divergent = _cluster(test, order, critical, sieve)
     if not found:
         warnings.append("no_core_group")
     initial = tuple(_club(test, members, names) for members in found)
@@ -131,29 +144,6 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
         divergent=tuple(names[divergent].tolist()), start=int(complete.columns[0]),
         end=int(complete.columns[-1]), trim=trim, hp_lambda=hp_lambda, verdict=verdict,
         alpha=alpha, warnings=tuple(warnings))
-
-
-class _LogT:
-    """The log t regression on any subset of rows of ``X``, with cached design."""
-
-    def __init__(self, X, trim):
-        self.X = X
-        T = X.shape[1]
-        first = max(int(np.floor(trim * T)), 2)
-        self.t = np.arange(first, T + 1)
-        self.design = np.column_stack([np.ones(self.t.size), np.log(self.t)])
-
-    def __call__(self, members):
-        sub = self.X[np.asarray(members)]
-        h = sub / sub.mean(axis=0)
-        H = ((h - 1) ** 2).mean(axis=0)
-        if H[0] <= 0 or np.any(H[self.t - 1] <= 0):
-            # Identical paths: perfectly converged, the test cannot reject.
-            return float("inf"), float("inf")
-        y = np.log(H[0] / H[self.t - 1]) - 2 * np.log(np.log(self.t))
-        fit = ols(y, self.design, cov="HAC")
-        b, se = float(fit.params[1]), float(fit.se[1])
-        return b, (b / se if se > 0 else float(np.sign(b) * np.inf))
 
 
 def _club(test, members, names):
