@@ -177,3 +177,18 @@ def test_load_is_deterministic():
     pd.testing.assert_frame_equal(a, b)
     assert a.attrs["approximate"] == b.attrs["approximate"]
     assert np.isfinite(a.select_dtypes("number").to_numpy()[~np.isnan(a.select_dtypes("number").to_numpy())]).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, column",
+    [({"basis": "old"}, "basis"), ({"until": "next year"}, "until"), ({"until": 1800}, "until"),
+     ({"as_of": "2020"}, "as_of")],
+)
+def test_bad_arguments_are_refused_clearly(kwargs, column):
+    with pytest.raises(D.DataError) as info:
+        D.load_panel(**kwargs)
+    assert info.value.file == f"(argument {column})"
+
+
+def test_as_of_before_any_record_is_empty_not_an_error():
+    assert D.load_panel("stable", as_of="2000-01-01").empty

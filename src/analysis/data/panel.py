@@ -40,6 +40,19 @@ def effective_observations(tables: Tables, as_of: str | None, include_unverified
     return pd.concat([obs[obs["recorded"] <= as_of], old[obs.columns]])
 
 
+def _year_or_none(until) -> int | None:
+    """``until`` as an int; papermill may pass "2022" as text, anything else is refused."""
+    if until is None:
+        return None
+    try:
+        year = int(str(until).strip())
+    except ValueError:
+        raise DataError("(argument until)", None, None, until, "a year such as 2022") from None
+    if not 1990 <= year <= 2100:
+        raise DataError("(argument until)", None, None, until, "a year between 1990 and 2100")
+    return year
+
+
 def _wide(long: pd.DataFrame, index: list[str], columns: list[str]) -> pd.DataFrame:
     wide = long.pivot(index=index, columns="indicator", values="value")
     return wide.reindex(columns=columns)
@@ -73,6 +86,7 @@ def load_national(data_dir: str | os.PathLike | None = None, *, until: int | Non
     >>> int(nat.index.max()), round(float(nat.loc[2019, "grp_per_capita_rel"]), 6)
     (2020, 1.0)
     """
+    until = _year_or_none(until)
     tables = load_tables(data_dir)
     obs = effective_observations(tables, as_of, include_unverified)
     columns = _indicator_columns(tables, include_unverified)
@@ -119,6 +133,7 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
     """
     if basis not in BASES:
         raise DataError("(argument basis)", None, None, basis, "one of 'stable', 'current'")
+    until = _year_or_none(until)
     tables = load_tables(data_dir)
     key = (basis, until, include_unverified, as_of)
     hit = _PANELS.get(key)
