@@ -43,7 +43,7 @@ def andrews_long_run_variance(resid: np.ndarray) -> float:
         z = j / band
         arg = 1.2 * np.pi * z
         weight = 25 * (np.sin(arg) / arg - np.cos(arg)) / (12 * (np.pi * z) ** 2)
-        lrv += 2 * weight * float(x[: tt - j] @ x[j:tt]) / tt
+        lrv += 2 * float(weight) * float(x[: tt - j] @ x[j:tt]) / tt
     return lrv
 
 
