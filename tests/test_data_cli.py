@@ -55,3 +55,12 @@ def test_check_reports_the_per_capita_comparison():
     assert result.exit_code == 0, result.output
     assert "data OK" in result.output and "0.05%" in result.output
     assert "largest difference" in result.output
+
+
+def test_coverage_lists_every_indicator_on_both_bases():
+    runner = CliRunner()
+    stable = runner.invoke(app, ["data", "coverage"])
+    current = runner.invoke(app, ["data", "coverage", "--basis", "current"])
+    assert stable.exit_code == 0 and current.exit_code == 0
+    assert "grp_per_capita_rel" in stable.output and "1993-2023" in stable.output
+    assert "current basis" in current.output

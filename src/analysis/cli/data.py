@@ -117,6 +117,30 @@ def show(
         console.print(_LABELS["approx"][lang])
 
 
+@app.command()
+def coverage(
+    basis: str = typer.Option("stable", "--basis", help="stable or current."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+) -> None:
+    """Print the coverage table: indicator x first/last year, years, units, cells."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from analysis.data import DataError, coverage_table
+
+    try:
+        _choice(basis, ("stable", "current"), "basis")
+        table_data = coverage_table(basis, data_dir)
+    except (DataError, _UsageError) as err:
+        _fail(err)
+    table = Table(title=f"coverage, {basis} basis")
+    for column in ("indicator", "years", "n years", "units", "cells"):
+        table.add_column(column, justify="left" if column == "indicator" else "right")
+    for name, row in table_data.iterrows():
+        table.add_row(name, f"{row['first_year']}-{row['last_year']}", str(row["years"]), str(row["units"]), str(row["cells"]))
+    Console(width=110).print(table)
+
+
 def _format(value: float, lang: str) -> str:
     decimals = 0 if abs(value) >= 1000 else (1 if abs(value) >= 1 else 3)
     text = f"{value:,.{decimals}f}"
