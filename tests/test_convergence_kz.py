@@ -40,6 +40,7 @@ GOLDEN_SIGMA = {
     2019: (0.751219, 0.755475, 0.609628, 0.354720, 0.220416, 0.204751, 10.452003),
     2020: (0.614734, 0.630641, 0.532608, 0.301889, 0.158211, 0.150831, 7.520350),
     2021: (0.673049, 0.669347, 0.550056, 0.313681, 0.178088, 0.164769, 9.231227),
+    2022: (0.696437, 0.687103, 0.552485, 0.315261, 0.185369, 0.168623, 9.621321),
 }
 SIGMA_COLUMNS = ("cv", "cv_weighted", "sd_log", "gini", "theil_t", "theil_l", "max_min")
 
@@ -68,6 +69,7 @@ def levels(kz):
 
 
 def test_the_panel_has_sixteen_regions_from_2000_to_the_latest_year(kz):
+    assert sorted(GOLDEN_SIGMA) == list(range(2000, LATEST + 1))
     counts = kz.dropna(subset=[VALUE]).groupby("year").size()
     assert counts.index.min() == 2000 and counts.index.max() == LATEST
     assert (counts == 16).all()
