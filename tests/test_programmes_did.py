@@ -143,3 +143,16 @@ def test_bad_input_names_row_and_column():
     q.loc[3, "y"] = "n/a"
     with pytest.raises(PanelInputError, match=r"row 3 .*column 'y': expected a finite number, got 'n/a'"):
         did(q, "y", unit="region", time="year", treated="d")
+
+
+def test_unbalanced_panel_and_coarser_clusters_match_pyfixest():
+    import pyfixest as pf
+
+    p = simulate_panel(effect=0.6, seed=21)
+    p = p.drop(index=p.sample(frac=0.08, random_state=1).index)  # missing unit-years
+    p["state"] = p.region.str[1:].astype(int) // 2  # 10 clusters of two regions
+    r = did(p, "y", unit="region", time="year", treated="d", cluster="state", bootstrap=False)
+    fit = pf.feols("y ~ d | region + year", data=p, vcov={"CRV1": "state"})
+    assert r.estimate == pytest.approx(fit.coef()["d"], rel=1e-10)
+    assert r.se == pytest.approx(fit.se()["d"], rel=1e-8)
+    assert r.n_clusters == 10 and r.df == 9
