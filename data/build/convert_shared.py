@@ -78,6 +78,16 @@ def convert_observations(src: Path, out: Path) -> None:
     )
 
 
+# Reader-facing English names: BNS's "... city" form, one spelling each.
+NAME_EN_REGIONS = {
+    "Astana (city)": "Astana city",
+    "Almaty (city)": "Almaty city",
+    "Shymkent (city)": "Shymkent city",
+    "Zhambyl (Jambyl) Region": "Zhambyl Region",
+    "Jetisu (Zhetysu) Region": "Jetisu Region",
+}
+
+
 def convert_regions(src: Path, out: Path) -> None:
     raw = pd.read_csv(src / "kz_regions.csv", dtype=str).fillna("")
     kind = raw["kind"].map(
@@ -88,7 +98,7 @@ def convert_regions(src: Path, out: Path) -> None:
             "code": raw["region_code"],
             "name_kk": raw["name_kk"],
             "name_ru": raw["name_ru"].str.replace(r"\s*\(also:.*\)$", "", regex=True),
-            "name_en": raw["name_en"],
+            "name_en": raw["name_en"].replace(NAME_EN_REGIONS, regex=False),
             "kind": kind,
             "valid_from": raw["valid_from"],
             "valid_to": raw["valid_to"],
