@@ -108,6 +108,7 @@ class LocaleFormatter(Formatter):
         self.lang = lang
         self.fixed = decimals
         self.decimals = 1 if decimals is None else decimals
+        self._memo: dict = {}
 
     def set_locs(self, locs):
         super().set_locs(locs)
@@ -117,7 +118,12 @@ class LocaleFormatter(Formatter):
             self.decimals = int(min(4, max(0, -math.floor(math.log10(step) + 1e-9)))) if step > 0 else 0
 
     def __call__(self, value, pos=None):
-        return format_number(value, self.lang, decimals=self.decimals)
+        # Tick labels are formatted many times while a figure is laid out; Babel is slow, so memoise.
+        key = (float(value), self.decimals)
+        text = self._memo.get(key)
+        if text is None:
+            text = self._memo[key] = format_number(value, self.lang, decimals=self.decimals)
+        return text
 
 
 def number_axis(ax, lang: str, axis: str = "y", decimals: int | None = None) -> None:
