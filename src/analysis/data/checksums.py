@@ -85,7 +85,8 @@ def write_datapackage(data_dir: Path) -> None:
         "profile": "data-package",
         "name": "aimaq-kazakhstan-regions",
         "title": "Aimaq: official regional statistics of Kazakhstan (BNS)",
-        "licenses": [{"name": "ODC-PDDL-1.0", "title": "see SOURCES.md for each source's terms"}],
+        # The copies come under different terms (ODC-PDDL, MIT, none stated): no single licence.
+        "licenses": [{"name": "other-mixed", "title": "BNS official statistics; terms of each copy in SOURCES.md"}],
         "resources": [_resource(data_dir, rel) for rel in files],
     }
     text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"

@@ -96,6 +96,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "start": pa.Column(checks=pa.Check.str_matches(f"({DATE})|^$"), **_text),
             "end": pa.Column(checks=pa.Check.str_matches(f"({DATE})|^$"), **_text),
             "legal_act": pa.Column(**_text),
+            "value": pa.Column(float, coerce=True, nullable=True),
+            "unit": pa.Column(**_text),
             "source": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
             "confidence": pa.Column(checks=pa.Check.isin(["high", "medium", "low"]), **_text),
             "note": pa.Column(**_text),
@@ -176,6 +178,9 @@ def validate_table(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     for column in schema.columns:
         if column not in frame.columns:
             raise DataError(file, 1, column, "missing", f"a header with the column {column!r}")
+    for name, col in schema.columns.items():
+        if col.nullable and "float" in str(col.dtype):  # an empty cell is a missing number here
+            frame = frame.assign(**{name: frame[name].replace("", None)})
     try:
         return _ACTIVE[file].validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
