@@ -56,7 +56,8 @@ def test_page_keeps_only_its_language_and_no_code(notebook, lang):
         title = RUNS["regions/KZ-43"][2][other][0]
         assert (title in text) == (other == lang)
     assert "debug noise" not in text  # untagged stream output
-    assert all(c.source == "" for c in page.cells if c.cell_type == "code")
+    assert all(c.source == "# output of the executed run" for c in page.cells if c.cell_type == "code")
+    assert all("remove-input" in c.metadata["tags"] for c in page.cells if c.cell_type == "code")
     assert page.cells[0].source == "# " + RUNS["regions/KZ-43"][2][lang][0]  # the title builds the page heading
     assert "papermill" not in page.metadata
 
@@ -65,8 +66,9 @@ def test_page_keeps_glue_and_gives_images_their_alt(notebook):
     page = page_notebook(notebook, "ru")
     outputs = [o for c in page.cells for o in c.get("outputs", [])]
     assert sum("scrapbook" in o.metadata for o in outputs) == 1
-    images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 1 and images[0].metadata["image/png"]["alt"] == "Кызылординская область (ru)"
+    cells = [c for c in page.cells if any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+    assert len(cells) == 1 and len(cells[0].outputs) == 1
+    assert cells[0].metadata["mystnb"]["image"]["alt"] == "Кызылординская область: рисунок"
     nbformat.validate(page)
 
 

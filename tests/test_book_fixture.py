@@ -57,6 +57,9 @@ STATIC = {
 }
 
 
+FIGURE_WORD = {"kk": "сурет", "ru": "рисунок", "en": "figure"}
+
+
 def png_bytes(label: str) -> bytes:
     """A small PNG whose pixels depend on ``label`` (one figure per language)."""
     from PIL import Image, ImageDraw
@@ -96,7 +99,7 @@ def executed_notebook(notebook: str, parameters: dict, texts: dict, extra_markdo
     nb.cells.append(cell)
     figure = nbformat.v4.new_code_cell("report.figure(...)")
     for lang in LANGS:
-        alt = f"{texts[lang][0]} ({lang})"
+        alt = f"{texts[lang][0]}: {FIGURE_WORD[lang]}"
         figure.outputs.append(_tagged({"image/png": base64.b64encode(png_bytes(alt)).decode(), "text/plain": alt},
                                       lang, alt=alt))
     figure.outputs.append(nbformat.v4.new_output(

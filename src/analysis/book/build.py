@@ -105,7 +105,8 @@ def picker_html(edition: int) -> str:
 
 def _count_pages(site_lang: Path) -> int:
     """Content pages of one language (Sphinx's own search and index pages not counted)."""
-    return sum(1 for p in site_lang.rglob("*.html") if p.name not in ("search.html", "genindex.html"))
+    return sum(1 for p in site_lang.rglob("*.html")
+               if p.name not in ("search.html", "genindex.html") and "_static" not in p.relative_to(site_lang).parts)
 
 
 def build_book(edition: int | None = None, *, project: Path | None = None, build_dir: Path | None = None,
@@ -145,10 +146,10 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
     site = new_site_dir(build_dir)
     try:
         plan, trees = assemble(Sources(project, runs_root / str(edition), data_dir, edition), work / "src")
-        logs = build_dir / "book-logs"
+        logs = build_dir / "logs"
         logs.mkdir(exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {lang: pool.submit(_build_language, trees[lang], work / "out" / lang, logs / f"{lang}.log")
+            futures = {lang: pool.submit(_build_language, trees[lang], work / "out" / lang, logs / f"book-{lang}.log")
                        for lang in LANGS}
             errors = []
             for lang, future in futures.items():

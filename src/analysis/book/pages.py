@@ -53,14 +53,16 @@ def _markdown_text(output) -> str | None:
     return None
 
 
-def _with_alt(output, lang: str):
-    """Copy an output for the page; images get their alt text where myst-nb reads it."""
+def _image_alt(output) -> str | None:
+    """The alt text of an image output (``metadata.aimaq.alt``), if it is one."""
+    aimaq = (output.get("metadata") or {}).get("aimaq")
+    has_image = any(mime.startswith("image/") for mime in output.get("data") or {})
+    return aimaq.get("alt") if has_image and isinstance(aimaq, dict) else None
+
+
+def _kept(output):
+    """Copy an output for the page."""
     kept = copy.deepcopy(output)
-    aimaq = kept.get("metadata", {}).get("aimaq", {})
-    alt = aimaq.get("alt") if isinstance(aimaq, dict) else None
-    for mime in kept.get("data", {}):
-        if mime.startswith("image/") and alt:
-            kept["metadata"].setdefault(mime, {})["alt"] = alt
     if kept.get("output_type") == "execute_result":
         kept["output_type"] = "display_data"  # no "Out[n]" prompt, no execution count
         kept.pop("execution_count", None)
@@ -83,12 +85,16 @@ def page_notebook(nb, lang: str, footer: str | None = None):
     page.metadata = {k: copy.deepcopy(v) for k, v in nb.metadata.items() if k not in _DROP_METADATA}
     pending = []  # outputs waiting for a code cell of their own
 
+    def output_cell(outputs, metadata=None):
+        # myst-nb skips code cells with no source; the source is never shown (remove-input).
+        cell = nbformat.v4.new_code_cell(source="# output of the executed run")
+        cell.outputs = list(outputs)
+        cell.metadata = {"tags": ["remove-input"], **(metadata or {})}
+        page.cells.append(cell)
+
     def flush():
         if pending:
-            cell = nbformat.v4.new_code_cell(source="")
-            cell.outputs = list(pending)
-            cell.metadata = {"tags": ["remove-input"]}
-            page.cells.append(cell)
+            output_cell(pending)
             pending.clear()
 
     for cell in nb.cells:
@@ -99,11 +105,16 @@ def page_notebook(nb, lang: str, footer: str | None = None):
                 pending.append(copy.deepcopy(output))
             elif _lang_of(output) == lang:
                 markdown = _markdown_text(output)
+                alt = _image_alt(output)
                 if markdown is not None:
                     flush()
                     page.cells.append(nbformat.v4.new_markdown_cell(markdown))
+                elif alt:
+                    # myst-nb takes image options (alt) from the cell, so each figure gets a cell.
+                    flush()
+                    output_cell([_kept(output)], {"mystnb": {"image": {"alt": alt}}})
                 else:
-                    pending.append(_with_alt(output, lang))
+                    pending.append(_kept(output))
     flush()
     if footer:
         page.cells.append(nbformat.v4.new_markdown_cell(footer, metadata={"tags": ["aimaq-footer"]}))
