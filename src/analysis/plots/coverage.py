@@ -6,8 +6,8 @@ Examples
 >>> from analysis.plots.coverage import indicator_coverage
 >>> panel = pd.DataFrame({"region": ["A", "B", "A", "B"], "year": [2020, 2020, 2021, 2021],
 ...                       "x": [1.0, np.nan, 2.0, 3.0]})
->>> indicator_coverage(panel, 2021, ["x"]).iloc[0].tolist()
-['x', 2020, 2021, 2, 2, 3]
+>>> indicator_coverage(panel, 2021, ["x"]).to_dict("records")
+[{'indicator': 'x', 'first': 2020, 'last': 2021, 'regions': 2, 'units': 2, 'values': 3}]
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ Examples
 ...                       "x": [1.0, 3.0, 2.0, 4.0]})
 >>> national = pd.DataFrame({"x": [2.0, 3.0]}, index=[2020, 2021])
 >>> row = region_key_figures(panel, national, "A", 2021, ["x"], span=1).iloc[0]
->>> (int(row["year"]), row["value"], row["national"], int(row["rank"]), int(row["n"]), row["change"])
+>>> (int(row["year"]), float(row["value"]), float(row["national"]), int(row["rank"]), int(row["n"]), float(row["change"]))
 (2021, 2.0, 3.0, 2, 2, 1.0)
 """
 from __future__ import annotations
