@@ -129,3 +129,19 @@ def test_log_transform_gives_proportional_effects_and_rejects_non_positive_value
     panel.loc[5, "y"] = -1.0
     with pytest.raises(PanelInputError, match=r"row 5 \(region='U00', year=2005\), column 'y': expected a positive"):
         evaluate_programme(panel[["region", "year", "y"]], progs, "prog", "y", regions=regions, transform="log")
+
+
+def test_summary_collects_every_estimator_without_recomputing():
+    codes = [f"U{i:02d}" for i in range(14)]
+    regions = pd.DataFrame({"code": codes, "kind": "oblast", "valid_from": "", "valid_to": "", "parent": "",
+                            "successors": "", "split_year": ""})
+    progs = toy_programmes([("prog", "U00", "2010", "", "high")])
+    sim = simulate_panel(n_units=14, n_periods=16, n_treated=1, start=10, effect=1.0, seed=2)
+    panel = sim.assign(region=sim.region.str.replace("R", "U"))[["region", "year", "y"]]
+    ev = evaluate_programme(panel, progs, "prog", "y", regions=regions, B=999)
+    s = ev.summary()
+    assert list(s.estimator) == ["twfe", "twfe", "callaway_santanna", "twfe", "synthetic_control"]
+    assert s.inference.tolist()[0] == "wild_cluster_rademacher"  # 2^14 > B = 999 and s.inference.tolist()[3] == "randomization_exact"
+    assert s.p_value.iloc[0] == ev.did.bootstrap.p_value and s.estimate.iloc[4] == ev.synth.att
+    assert s.p_value.iloc[4] == ev.synth_placebos.p_value == pytest.approx(ev.synth_placebos.rank / 14)
+    assert "single_treated_unit" in s.warnings.iloc[0]

@@ -126,6 +126,7 @@ class AggregateResult:
     estimate: float  # overall summary
     se: float
     ci: tuple[float, float]
+    p_value: float  # normal approximation
     table: pd.DataFrame | None  # per event time / group / period: estimate, se, ci_low, ci_high
     alpha: float
     verdict: str
@@ -239,3 +240,34 @@ class ProgrammeEvaluation:
     synth: SynthResult | None
     synth_placebos: PlaceboResult | None
     warnings: tuple[str, ...] = ()
+
+    def summary(self) -> pd.DataFrame:
+        """One row per estimator: estimate, interval, p-value, inference method, verdict, warnings.
+
+        Only collects numbers already on the results (language-neutral; the book
+        translates the ``estimator``, ``inference``, ``verdict`` and warning keys).
+        """
+        rows = []
+        alpha = self.did.alpha if self.did is not None else float("nan")
+        if self.did is not None:
+            d, b = self.did, self.did.bootstrap
+            if b is not None:
+                rows.append(("twfe", d.estimate, *b.ci, b.p_value, f"wild_cluster_{b.weights}", d.verdict, d.warnings))
+            rows.append(("twfe", d.estimate, *d.ci, d.p_value, "cluster_robust_t",
+                         effect_verdict(d.estimate, d.p_value, d.alpha), d.warnings))
+        if self.att_simple is not None:
+            a = self.att_simple
+            rows.append(("callaway_santanna", a.estimate, *a.ci, a.p_value, "influence_function", a.verdict,
+                         a.warnings))
+        if self.randomization is not None:
+            r = self.randomization
+            rows.append(("twfe", r.statistic, float("nan"), float("nan"), r.p_value,
+                         "randomization_exact" if r.exact else "randomization_monte_carlo",
+                         effect_verdict(r.statistic, r.p_value, alpha), r.warnings))
+        if self.synth is not None:
+            s, pl = self.synth, self.synth_placebos
+            p_value = pl.p_value if pl is not None else float("nan")
+            rows.append(("synthetic_control", s.att, float("nan"), float("nan"), p_value, "placebo_rank",
+                         effect_verdict(s.att, p_value, alpha), s.warnings))
+        return pd.DataFrame(rows, columns=["estimator", "estimate", "ci_low", "ci_high", "p_value", "inference",
+                                           "verdict", "warnings"])

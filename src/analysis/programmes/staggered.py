@@ -280,6 +280,7 @@ def aggregate_att_gt(res: AttGtResult, kind: str = "simple") -> AggregateResult:
         raise ValueError(f"kind must be 'simple', 'dynamic', 'group' or 'calendar', got {kind!r}")
     se = se_of(inf)
     p_value = float(2 * special.ndtr(-abs(est) / se)) if se > 0 else float("nan")
-    return AggregateResult(kind=kind, estimate=est, se=se, ci=(est - z * se, est + z * se), table=detail,
+    return AggregateResult(kind=kind, estimate=est, se=se, ci=(est - z * se, est + z * se), p_value=p_value,
+                           table=detail,
                            alpha=res.alpha, verdict=effect_verdict(est, p_value, res.alpha),
                            warnings=res.warnings)

@@ -43,8 +43,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from analysis.data.units import current_units, stable_units
-
 from ._checks import PanelInputError, require_columns
 from .results import Treatment
 
@@ -145,6 +143,8 @@ def programme_treatment(
     regions = regions.copy()
     if "split_year" not in regions.columns:
         regions["split_year"] = ""
+    from analysis.data.units import current_units, stable_units  # lazy: the data room imports pandera
+
     regions = regions.fillna("").reset_index(drop=True)
     # the data room's definition of each basis, so treatments and panels agree on units
     units = stable_units(regions) if basis == "stable" else current_units(regions)
