@@ -156,3 +156,18 @@ def test_unbalanced_panel_and_coarser_clusters_match_pyfixest():
     assert r.estimate == pytest.approx(fit.coef()["d"], rel=1e-10)
     assert r.se == pytest.approx(fit.se()["d"], rel=1e-8)
     assert r.n_clusters == 10 and r.df == 9
+
+
+def test_too_few_clusters_give_a_huge_interval_not_a_false_one():
+    # 4 clusters, Rademacher enumerated: 16 draws, the smallest attainable p-value is 2/16 > 0.05
+    p = simulate_panel(n_units=4, n_periods=8, n_treated=1, start=4, effect=5.0, seed=1)
+    r = did(p, "y", unit="region", time="year", treated="d", weights="rademacher")
+    assert r.bootstrap.enumerated and r.bootstrap.draws == 16
+    assert r.bootstrap.p_value >= 2 / 16
+    # far from the estimate the original t grows without bound while bootstrap t's stay bounded,
+    # so the inverted interval is finite, but it must cover zero and be far wider than the analytic one
+    lo, hi = r.bootstrap.ci
+    assert lo < 0 < 5.0 < hi
+    assert hi - lo > 50 * (r.ci[1] - r.ci[0])
+    assert r.verdict == "no_significant_effect"
+    assert {"single_treated_unit", "few_treated_clusters"} <= set(r.warnings)
