@@ -130,6 +130,8 @@ def test_code_injection_is_rejected(name, parameter):
 def assert_three_languages(outputs):
     shown = [o for o in outputs if "data" in o]
     assert shown, "a notebook shows something"
+    # the page title (H1 in kk, ru, en) comes before anything else, glue included, so it titles the page
+    assert all(str(o["data"].get("text/markdown", "")).startswith("# ") for o in outputs[:3]), outputs[:3]
     # every reader-facing output comes as a kk, ru, en triple, in that order
     for i in range(0, len(shown), 3):
         assert [o["metadata"]["aimaq"]["lang"] for o in shown[i:i + 3]] == list(LANGS)
