@@ -239,6 +239,8 @@ def test_locator_and_vintage_maps_on_real_boundaries():
     titles = [ax.get_title() for ax in plots.boundary_vintages_map("ru", years=range(1997, 2024)).axes]
     assert [t.split(": ")[-1] for t in titles] == ["16 единиц", "17 единиц", "20 единиц"]
     assert titles[0].startswith("1997–2017") and titles[1].startswith("2018–2021") and "2022" in titles[2]
+    # a past edition shows only the vintages in force by then
+    assert len(plots.boundary_vintages_map("kk", years=range(1997, 2020)).axes) == 2
     vintages = {len(v.codes): v for v in _geo.all_vintages(ROOT / "data")}
     assert "KZ-SKO" in vintages[16].codes and {"KZ-10", "KZ-33", "KZ-62"} <= vintages[20].codes
 

@@ -36,7 +36,8 @@ def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str |
     lang : {"kk", "ru", "en"}
     years : iterable of int
         Years used to date each vintage from ``analysis.data.units`` (so the
-        periods in the titles come from the data, not from this code).
+        periods in the titles come from the data, not from this code); a
+        vintage in force in none of them is not drawn.
     data_dir : str, optional
         Folder with ``geo/``; ``None`` means the project's ``data/``.
 
@@ -45,12 +46,15 @@ def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str |
     matplotlib.figure.Figure
     """
     folder = resolve_data_dir(data_dir)
-    vintages = all_vintages(folder)
-    fig, axes = new_figure(figsize=(9.6, 2.9), ncols=len(vintages))
-    axes = list(axes) if len(vintages) > 1 else [axes]
+    # Only the vintages in force in some year of ``years``: a past edition does not show later splits.
+    dated = [(v, vintage_years(v, years, folder)) for v in all_vintages(folder)]
+    dated = [(v, span) for v, span in dated if span is not None]
+    if not dated:
+        raise ValueError(f"years {min(years)}–{max(years)}: no boundary vintage of {folder / 'geo'} is in force")
+    fig, axes = new_figure(figsize=(3.2 * len(dated), 2.9), ncols=len(dated))
+    axes = list(axes) if len(dated) > 1 else [axes]
     previous = None
-    for ax, vintage in zip(axes, vintages):
-        span = vintage_years(vintage, years, folder)
+    for ax, (vintage, span) in zip(axes, dated):
         is_new = [previous is not None and code not in previous for code, _ in vintage.paths]
         draw_regions(ax, [p for _, p in vintage.paths], [ACCENT if n else SAME for n in is_new], linewidths=0.5)
         for (code, path), new in zip(vintage.paths, is_new):
@@ -59,9 +63,7 @@ def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str |
                 ax.annotate(region_name(code, lang, data_dir), (x, y), ha="center", va="center", fontsize=6.5,
                             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
                                   "linewidth": 0})
-        if span is None:
-            title = gettext("{n} units", lang, n=len(vintage.codes))
-        elif span[1] == max(years):
+        if span[1] == max(years):
             title = gettext("From {start}: {n} units", lang, start=str(span[0]), n=len(vintage.codes))
         else:
             title = gettext("{start}–{end}: {n} units", lang, start=str(span[0]), end=str(span[1]),
