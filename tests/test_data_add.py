@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -177,28 +178,65 @@ def test_cli_asks_before_writing(tmp_path):
     assert runner.invoke(app, ["data", "check", "--data-dir", str(data)]).exit_code == 0
 
 
-def test_an_interrupted_write_loses_nothing_and_is_detected(tmp_path, monkeypatch):
+def _state(data: Path) -> dict:
+    return {(r["region"], r["year"], r["indicator"], r["territory"]): r["value"] for r in _rows(data / "observations.csv")}
+
+
+def test_a_write_interrupted_before_the_journal_leaves_the_old_data(tmp_path, monkeypatch):
     data = _copy(tmp_path)
-    original = {(r["region"], r["year"], r["indicator"], r["territory"]): r["value"] for r in _rows(data / "observations.csv")}
+    before = _fingerprint(data)
     row = {"region": "KZ-43", "year": "2019", "indicator": "unemployment_rate", "value": "9.9", "source": "x"}
     plan = plan_addition(_write(tmp_path / "rev.csv", [row]), data, recorded="2027-01-01")
 
-    def killed(_):
+    def killed(*_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("analysis.data.add.write_datapackage", killed)
+    monkeypatch.setattr("analysis.data.add.atomic_write_text", killed)  # dies writing the journal
     with pytest.raises(KeyboardInterrupt):
         apply_addition(plan)
-    # the checksums no longer match: the next load says so instead of using half-written data
+    visible = {name: digest for name, digest in _fingerprint(data).items() if not name.startswith(".")}
+    assert visible == before and list(data.glob(".*.tmp"))  # only hidden temporaries were written
+    assert len(D.load_panel("stable", data)) > 0
+    monkeypatch.undo()
+    from analysis.data.add import resume_addition
+
+    assert resume_addition(data) is False and not list(data.glob(".*.tmp"))
+
+
+def test_a_write_interrupted_mid_swap_is_refused_then_resumed(tmp_path, monkeypatch):
+    data = _copy(tmp_path)
+    old = _state(data)
+    row = {"region": "KZ-43", "year": "2019", "indicator": "unemployment_rate", "value": "9.9", "source": "x"}
+    plan = plan_addition(_write(tmp_path / "rev.csv", [row]), data, recorded="2027-01-01")
+    real_replace, calls = os.replace, []
+
+    def replace_then_die(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # the journal, revisions.csv, then killed before observations.csv
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr("analysis.data.add.os.replace", replace_then_die)
+    monkeypatch.setattr("analysis.data.checksums.os.replace", replace_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        apply_addition(plan)
+    monkeypatch.undo()
+    # half swapped: loading refuses and says how to finish
     with pytest.raises(D.DataError) as info:
         D.load_panel("stable", data)
-    assert "datapackage.json" in info.value.expected
-    # and every figure that existed before is still in observations.csv or revisions.csv
-    kept = {(r["region"], r["year"], r["indicator"], r["territory"]): r["value"]
-            for name in ("observations.csv", "revisions.csv") for r in _rows(data / name)
-            if name == "revisions.csv" or (r["region"], r["year"], r["indicator"]) != ("KZ-43", "2019", "unemployment_rate")}
-    assert kept == original
-    assert not list(data.glob(".*.tmp"))
+    assert "aimaq data resume" in info.value.expected
+    # nothing is lost meanwhile: every old figure is in observations.csv or revisions.csv
+    kept = {**_state(data), **{(r["region"], r["year"], r["indicator"], r["territory"]): r["value"]
+                                for r in _rows(data / "revisions.csv")}}
+    assert kept == old
+    result = CliRunner().invoke(app, ["data", "resume", "--data-dir", str(data)])
+    assert result.exit_code == 0 and "finished" in result.output
+    panel = D.load_panel("current", data).set_index(["region", "year"])
+    assert panel.loc[("KZ-43", 2019), "unemployment_rate"] == 9.9
+    key = ("KZ-43", "2019", "unemployment_rate", "")
+    assert D.load_panel("current", data, as_of=FIRST_RECORDED).set_index(["region", "year"]).loc[
+        ("KZ-43", 2019), "unemployment_rate"] == float(old[key])
+    assert not list(data.glob(".*.tmp")) and not (data / ".add-journal.json").exists()
 
 
 def _bns_workbook(path: Path, rows: list[list]) -> Path:

@@ -164,10 +164,12 @@ def add(
     from rich.table import Table
 
     from analysis.data import DataError
-    from analysis.data.add import apply_addition, plan_addition
+    from analysis.data.add import apply_addition, plan_addition, resume_addition
 
     when = recorded or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     try:
+        if resume_addition(data_dir):
+            typer.echo("finished an interrupted addition first")
         plan = plan_addition(file, data_dir, source=source, recorded=when, indicator=indicator, sheet=sheet)
     except DataError as err:
         _fail(err)
@@ -198,3 +200,16 @@ def add(
     except DataError as err:
         _fail(err)
     console.print(f"written; checksums updated in {plan.data_dir.name}/datapackage.json")
+
+
+@app.command()
+def resume(data_dir: Optional[Path] = typer.Option(None, "--data-dir")) -> None:
+    """Finish an `aimaq data add` that was interrupted while swapping files in."""
+    from analysis.data import DataError
+    from analysis.data.add import resume_addition
+
+    try:
+        done = resume_addition(data_dir)
+    except (DataError, OSError, ValueError, KeyError) as err:
+        _fail(err)
+    typer.echo("finished the interrupted addition" if done else "nothing to finish")

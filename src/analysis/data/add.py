@@ -7,15 +7,19 @@ what would change; :func:`apply_addition` writes it. Nothing is written unless e
 Revisions: a value that replaces a different value for the same (region, year, indicator,
 territory) moves the old row to ``revisions.csv`` with ``superseded`` (the date of the change)
 and ``superseded_by`` (the new source), so ``load_panel(..., as_of=date)`` can rebuild any past
-edition with the figures it used. Files are replaced atomically (temporary file + rename), the
-checksums in ``datapackage.json`` last: an interruption leaves either the old state or a state
-that the next load reports as a checksum mismatch, and no figure is lost (old values are in
-``revisions.csv`` before ``observations.csv`` changes).
+edition with the figures it used.
+
+Crash safety: the new ``revisions.csv``, ``observations.csv`` and ``datapackage.json`` are first
+written in full to temporary files, then a journal naming the swaps, then the swaps. Interrupted
+before the journal: the old data are untouched. Interrupted after: loads refuse to read (the
+journal is named in the error) until :func:`resume_addition` (``aimaq data resume``, or the next
+``aimaq data add``) finishes the swaps. Either way no figure is lost.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +28,13 @@ import pandas as pd
 
 from analysis.data.bns_sheet import read_bns_sheet
 from analysis.data.checks import KEY, check_national_sums, check_observations
-from analysis.data.checksums import atomic_write_text, verify_checksums, write_datapackage
+from analysis.data.checksums import (
+    JOURNAL,
+    atomic_write_text,
+    datapackage_text,
+    verify_checksums,
+    write_staged,
+)
 from analysis.data.errors import DataError
 from analysis.data.harmonise import harmonise
 from analysis.data.schemas import ISO_DATE, decode_utf8, validate_table
@@ -207,7 +217,50 @@ def apply_addition(plan: Addition) -> None:
     verify_checksums(data_dir)
     if plan.new.empty and plan.revised.empty:
         return
-    atomic_write_text(data_dir / "revisions.csv", _csv_text(plan.revisions, OBS_COLUMNS + ["superseded", "superseded_by"]))
-    atomic_write_text(data_dir / "observations.csv", _csv_text(plan.observations, OBS_COLUMNS))
-    write_datapackage(data_dir)
+    _remove_orphans(data_dir)
+    # 1. every new file written in full beside its target; 2. a journal naming the swaps,
+    # written atomically; 3. the swaps; 4. the journal removed. A crash before 2 leaves the old
+    # data untouched (orphan temporaries are removed next time); after 2, `resume_addition`
+    # finishes the swaps. Loads refuse to read while a journal exists.
+    staged = {
+        "revisions.csv": write_staged(data_dir / "revisions.csv", _csv_text(plan.revisions, OBS_COLUMNS + ["superseded", "superseded_by"])),
+        "observations.csv": write_staged(data_dir / "observations.csv", _csv_text(plan.observations, OBS_COLUMNS)),
+    }
+    staged["datapackage.json"] = write_staged(data_dir / "datapackage.json", datapackage_text(data_dir, staged))
+    journal = {"swaps": [[tmp.name, rel] for rel, tmp in staged.items()]}
+    atomic_write_text(data_dir / JOURNAL, json.dumps(journal, indent=1) + "\n")
+    resume_addition(data_dir)
     load_tables(data_dir)  # re-read and re-check what was written
+
+
+def resume_addition(data_dir: str | os.PathLike | None = None) -> bool:
+    """Finish an ``aimaq data add`` that was interrupted while swapping files in.
+
+    Returns True when there was something to finish.
+
+    Examples
+    --------
+    >>> resume_addition(load_tables(None).data_dir)
+    False
+    """
+    from analysis.data.paths import resolve_data_dir
+
+    root = resolve_data_dir(data_dir)
+    journal = root / JOURNAL
+    if not journal.exists():
+        _remove_orphans(root)
+        return False
+    for tmp, rel in json.loads(journal.read_text(encoding="utf-8"))["swaps"]:
+        if (root / tmp).exists():  # not yet swapped in
+            os.replace(root / tmp, root / rel)
+    journal.unlink()
+    _remove_orphans(root)
+    return True
+
+
+def _remove_orphans(root: Path) -> None:
+    """Temporaries of an addition interrupted before its journal existed (old data intact)."""
+    if (root / JOURNAL).exists():
+        return
+    for tmp in root.glob(".*.tmp"):
+        tmp.unlink()

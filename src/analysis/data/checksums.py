@@ -13,6 +13,8 @@ from analysis.data.errors import DataError
 from analysis.data.schemas import SCHEMAS
 
 DESCRIPTOR = "datapackage.json"
+#: Present only while `aimaq data add` swaps files in (see analysis.data.add).
+JOURNAL = ".add-journal.json"
 GEO_FILES = (
     "geo/kz_adm1_pre2018_derived.geojson",
     "geo/kz_adm1_2018-2022_derived.geojson",
@@ -40,8 +42,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _resource(data_dir: Path, rel: str) -> dict:
-    path = data_dir / rel
+def _resource(data_dir: Path, rel: str, staged: dict[str, Path] | None = None) -> dict:
+    path = (staged or {}).get(rel, data_dir / rel)
     res = {
         "name": Path(rel).stem.lower().replace("_", "-").replace(".", "-"),
         "path": rel,
@@ -64,6 +66,20 @@ def _resource(data_dir: Path, rel: str) -> dict:
     return res
 
 
+def datapackage_text(data_dir: Path, staged: dict[str, Path] | None = None) -> str:
+    """The descriptor for the files of ``data_dir``, with ``staged[rel]`` standing in for ``rel``."""
+    files = [f for f in SCHEMAS if (data_dir / f).is_file()] + [g for g in GEO_FILES if (data_dir / g).is_file()]
+    package = {
+        "profile": "data-package",
+        "name": "aimaq-kazakhstan-regions",
+        "title": "Aimaq: official regional statistics of Kazakhstan (BNS)",
+        # The copies come under different terms (ODC-PDDL, MIT, none stated): no single licence.
+        "licenses": [{"name": "other-mixed", "title": "BNS official statistics; terms of each copy in SOURCES.md"}],
+        "resources": [_resource(data_dir, rel, staged) for rel in files],
+    }
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_datapackage(data_dir: Path) -> None:
     """(Re)write ``datapackage.json`` from the files now present, atomically.
 
@@ -80,17 +96,21 @@ def write_datapackage(data_dir: Path) -> None:
     >>> [r["path"] for r in json.loads((tmp / DESCRIPTOR).read_text())["resources"]][:2]
     ['observations.csv', 'unverified.csv']
     """
-    files = [f for f in SCHEMAS if (data_dir / f).is_file()] + [g for g in GEO_FILES if (data_dir / g).is_file()]
-    package = {
-        "profile": "data-package",
-        "name": "aimaq-kazakhstan-regions",
-        "title": "Aimaq: official regional statistics of Kazakhstan (BNS)",
-        # The copies come under different terms (ODC-PDDL, MIT, none stated): no single licence.
-        "licenses": [{"name": "other-mixed", "title": "BNS official statistics; terms of each copy in SOURCES.md"}],
-        "resources": [_resource(data_dir, rel) for rel in files],
-    }
-    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
-    atomic_write_text(data_dir / DESCRIPTOR, text)
+    atomic_write_text(data_dir / DESCRIPTOR, datapackage_text(data_dir))
+
+
+def write_staged(path: Path, text: str) -> Path:
+    """Write ``text`` fully (fsynced) to a hidden temporary file next to ``path``; return it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -103,15 +123,11 @@ def atomic_write_text(path: Path, text: str) -> None:
     >>> atomic_write_text(f, "ok"); f.read_text()
     'ok'
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = write_staged(path, text)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -123,6 +139,9 @@ def verify_checksums(data_dir: Path, *, include_geo: bool = True) -> None:
     >>> from analysis.data.paths import PROJECT_DATA_DIR
     >>> verify_checksums(PROJECT_DATA_DIR)
     """
+    if (data_dir / JOURNAL).exists():
+        raise DataError(JOURNAL, None, None, "present",
+                        "no interrupted `aimaq data add` (finish it with `aimaq data resume`)")
     path = data_dir / DESCRIPTOR
     if not path.is_file():
         raise DataError(DESCRIPTOR, None, None, "no such file", "a Data Package descriptor with checksums")
