@@ -9,7 +9,8 @@ Run: ``python -m bench.programmes``. Times, after a warm-up run:
    (one fit + 19 placebo fits) with the default predictors (the outcome in
    every pre-period year) against the target of 2 s, and with four R-Synth
    style special predictors (where the V search cannot stop at the bound);
-3. ``evaluate_programme`` on the shipped data (Aral-region programme, relative
+3. with ``--reference``, pyfixest's wild bootstrap on the same panel;
+4. ``evaluate_programme`` on the shipped data (Aral-region programme, relative
    GRP per capita: every estimator including the synthetic control).
 
 Inputs for 1-2 are simulated panels (seeded). Reports best and median wall
@@ -55,6 +56,8 @@ def timed(fn, repeat):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--reference", action="store_true",
+                    help="also time pyfixest's wild bootstrap (wildboottest) on the same panel")
     args = ap.parse_args(argv)
     start = time.perf_counter()
     from analysis.programmes import synthetic_control, wild_cluster_bootstrap
@@ -79,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
                        args.repeat), WCR_TARGET)
     report("WCR B=9999, 20x25, p-value + CI by test inversion",
            timed(lambda: wild_cluster_bootstrap(y, x, proj, unit, B=9999, weights="rademacher"), args.repeat))
+
+    if args.reference:
+        import pyfixest as pf
+
+        fit = pf.feols("y ~ d | region + year", data=panel.assign(cl=unit), vcov={"CRV1": "cl"})
+        report("reference: pyfixest wildboottest B=9999 (p-value)",
+               timed(lambda: fit.wildboottest(param="d", reps=9999, seed=1), max(1, args.repeat // 2)))
 
     def placebo_set(predictors=None):
         res = synthetic_control(panel, "y", unit="region", time="year", treated_unit="R00", treatment_time=2019,
