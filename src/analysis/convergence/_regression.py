@@ -101,9 +101,11 @@ def ols(y, X, *, cov: str = "HC1", groups=None, nested_columns: int = 0,
     n, k = X.shape
     if n <= k:
         raise ValueError(f"{n} observations for {k} coefficients: need more observations")
-    if np.linalg.matrix_rank(X) < k:
+    XtX = X.T @ X
+    # The rank of X'X is the rank of X, at a fraction of the cost of an SVD of X.
+    if np.linalg.matrix_rank(XtX, hermitian=True) < k:
         raise ValueError("the regressors are collinear: a coefficient is not identified")
-    XtX_inv = np.linalg.pinv(X.T @ X)
+    XtX_inv = np.linalg.pinv(XtX, hermitian=True)
     params = XtX_inv @ (X.T @ y)
     resid = y - X @ params
     ss_res = float(resid @ resid)
