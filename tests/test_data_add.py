@@ -30,6 +30,12 @@ def _copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def shared_copy(tmp_path_factory):
+    """One copy for the tests that must write nothing (they check that it stays unchanged)."""
+    return _copy(tmp_path_factory.mktemp("shared"))
+
+
 def _rows(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -130,8 +136,8 @@ def test_identical_figures_change_nothing(tmp_path):
         ({"region": "KZ-43", "year": "twenty", "indicator": "grp_nominal", "value": "1"}, "year", "whole number"),
     ],
 )
-def test_bad_new_rows_are_refused_before_writing(tmp_path, row, column, expected):
-    data = _copy(tmp_path)
+def test_bad_new_rows_are_refused_before_writing(tmp_path, shared_copy, row, column, expected):
+    data = shared_copy
     before = _fingerprint(data)
     new = _write(tmp_path / "new.csv", [{**row, "source": "x"}])
     with pytest.raises(D.DataError) as info:
@@ -143,8 +149,8 @@ def test_bad_new_rows_are_refused_before_writing(tmp_path, row, column, expected
     assert _fingerprint(data) == before
 
 
-def test_a_national_total_that_does_not_add_up_names_the_new_file(tmp_path):
-    data = _copy(tmp_path)
+def test_a_national_total_that_does_not_add_up_names_the_new_file(tmp_path, shared_copy):
+    data = shared_copy
     rows = _grp_2024(data)
     rows[-1]["value"] = repr(float(rows[-1]["value"]) * 1.02)
     new = _write(tmp_path / "grp.csv", rows)
@@ -154,8 +160,8 @@ def test_a_national_total_that_does_not_add_up_names_the_new_file(tmp_path):
     assert "sum of the regions" in info.value.expected
 
 
-def test_source_is_required(tmp_path):
-    data = _copy(tmp_path)
+def test_source_is_required(tmp_path, shared_copy):
+    data = shared_copy
     new = _write(tmp_path / "nosource.csv", [{"region": "KZ-43", "year": "2024", "indicator": "grp_nominal", "value": "1"}])
     with pytest.raises(D.DataError) as info:
         plan_addition(new, data, recorded="2027-01-01")
@@ -282,8 +288,8 @@ def test_add_reads_bns_spreadsheet_layout(tmp_path):
     assert panel.loc[("KZ-35", 2024), "grp_nominal"] == pytest.approx(template[("KZ-35", "post-2022")] + template[("KZ-62", "")])
 
 
-def test_bns_sheet_errors_name_the_sheet_row(tmp_path):
-    data = _copy(tmp_path)
+def test_bns_sheet_errors_name_the_sheet_row(tmp_path, shared_copy):
+    data = shared_copy
     book = _bns_workbook(tmp_path / "pop.xlsx", [["Population"], [None, 2024], ["Аktobе", -5.0]])
     with pytest.raises(D.DataError) as info:
         plan_addition(book, data, source="x", recorded="2027-04-01", indicator="population_jan1")
