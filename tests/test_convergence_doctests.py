@@ -1,4 +1,4 @@
-"""Every docstring example in analysis.convergence runs and gives what it shows."""
+"""Every docstring example in analysis.convergence runs; the package stays light to import."""
 
 import doctest
 import importlib
@@ -17,3 +17,15 @@ def test_docstring_examples(name):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{name} has no runnable example"
     assert result.failed == 0
+
+
+def test_library_does_not_import_heavy_references():
+    # giddy (~9 s), statsmodels and scipy.stats belong in tests, not on every kernel's path.
+    import subprocess
+    import sys
+
+    code = ("import sys, analysis.convergence; "
+            "print(sorted(m for m in ('giddy', 'statsmodels', 'scipy.stats', 'linearmodels', "
+            "'pyfixest') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
