@@ -14,7 +14,7 @@ Example
 -------
 >>> from analysis.data import load_panel, load_programmes, load_regions
 >>> ev = evaluate_programme(load_panel(until=2015), load_programmes(), "aral_2007", "grp_per_capita_rel",
-...                         regions=load_regions(), until=2015, B=999, synth_unit="KZ-43")
+...                         regions=load_regions(), until=2015, B=999)
 >>> ev.did.n_treated_clusters, ev.synth.treated_unit
 (4, 'KZ-43')
 """
@@ -37,14 +37,19 @@ __all__ = ["evaluate_programme"]
 
 
 def _default_synth_unit(programmes: pd.DataFrame, programme_id: str, treated: pd.DataFrame):
-    """The programme's first-listed region when all treated units share one start year."""
-    if treated.first_year.nunique() != 1:
+    """The programme's first-listed region, for one-shot programmes only.
+
+    A programme whose rows all share one start (like the 2007 Aral-region
+    programme, listed with its focal region first) gets a synthetic control for
+    that region; staggered programmes (rows with different starts, like the SEZs)
+    do not, since no single region stands for them.
+    """
+    rows = programmes[programmes["programme"] == programme_id]
+    starts = {str(s).strip()[:4] for s in rows["start"].fillna("")}
+    if len(starts) != 1 or "" in starts:
         return None
-    listed = programmes.loc[programmes["programme"] == programme_id, "region"].tolist()
-    for code in listed:
-        if code in set(treated.unit):
-            return code
-    return treated.unit.iloc[0] if len(treated) == 1 else None
+    first = str(rows["region"].iloc[0])
+    return first if first in set(treated.unit) else None
 
 
 def evaluate_programme(
@@ -90,7 +95,9 @@ def evaluate_programme(
         Column names of the panel.
     synth_unit : str, optional
         Treated region for the synthetic control; by default the programme's
-        first-listed region when all treated regions start in the same year.
+        first-listed region when every row of the programme has the same start
+        (a one-shot programme such as ``aral_2007``, whose focal region Kyzylorda
+        is listed first); none for staggered programmes.
     transform : {None, "log"}
         ``"log"`` estimates effects on the natural log of the outcome (approximately
         proportional effects; sensible for nominal money amounts, whose level
@@ -146,7 +153,8 @@ def evaluate_programme(
     never = data.loc[data.first_year == 0, unit].nunique()
     estimable = bool(informative) and never > 0
     if treated.shape[0] and not informative:
-        warnings.append("no_pre_period" if (data.first_year > 0).any() else "no_post_period")
+        has_post = any(((data[unit] == u) & (data[time] >= g)).any() for u, g in zip(treated.unit, treated.first_year))
+        warnings.append("no_pre_period" if has_post else "no_post_period")
     data = data[(data.first_year == 0) | data[unit].isin(informative)]
 
     res_did = res_es = res_gt = res_simple = res_ri = None

@@ -200,8 +200,8 @@ def programme_treatment(
     if national or not (table.status == "never").any():
         warnings.append("no_untreated_units")
     n_treated = int((table.status == "treated").sum())
-    if n_treated == 0:
-        warnings.append("no_post_period")
+    if n_treated == 0 and not (table.status == "unknown_start").any():
+        warnings.append("no_post_period")  # every start lies after the edition year
     elif n_treated == 1:
         warnings.append("single_treated_unit")
     if (table.status == "unknown_start").any():
