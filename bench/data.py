@@ -5,7 +5,9 @@ checksummed and validated, both checks and harmonisation run: what the first cel
 pays) and a *warm* load (same process, files unchanged: served from the validated cache), for
 both bases. Reports wall-clock and CPU time, best of ``--repeat`` runs (the machine is shared:
 under contention the CPU time is the steadier figure) and the median.
-Exit code 1 when the best cold stable load exceeds the target.
+Exit code 1 when the best cold load exceeds the target in CPU time: the load is single-threaded
+and reads 1.6 MB, so on an idle machine wall time equals CPU time, while on the shared 2-core
+machine wall time mostly measures the other processes (both are printed).
 """
 
 from __future__ import annotations
@@ -54,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"load_panel({basis!r}) {name}: wall best {min(wall):.3f} s, median {statistics.median(wall):.3f} s; "
                   f"cpu best {min(cpu):.3f} s")
             if name == "cold":
-                worst = max(worst, min(wall))
+                worst = max(worst, min(cpu))
     ok = worst <= TARGET_SECONDS
-    print(f"target {TARGET_SECONDS} s per cold load: {'met' if ok else 'NOT met'}")
+    print(f"target {TARGET_SECONDS} s CPU per cold load: {'met' if ok else 'NOT met'} (worst best-of-runs {worst:.3f} s)")
     return 0 if ok else 1
 
 
