@@ -1,7 +1,6 @@
 """Event study: leads/lags against pyfixest, known dynamic effects, pre-trend test."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from analysis.programmes import event_study

@@ -59,6 +59,7 @@ def evaluate_programme(
     outcome: str,
     *,
     regions: pd.DataFrame | None = None,
+    data_dir=None,
     until: int | None = None,
     basis: str = "stable",
     unit: str = "region",
@@ -86,7 +87,9 @@ def evaluate_programme(
     outcome : str
         Indicator column, e.g. ``"grp_per_capita_rel"``.
     regions : DataFrame, optional
-        ``analysis.data.load_regions()`` (loaded from the project's data when None).
+        ``analysis.data.load_regions()``; loaded from ``data_dir`` when None.
+    data_dir : path, optional
+        Data directory for ``load_regions`` (None: the project's ``data/``).
     until : int, optional
         Edition year: later data and later programme starts are ignored.
     basis : {"stable", "current"}
@@ -112,7 +115,7 @@ def evaluate_programme(
     if regions is None:
         from analysis.data import load_regions
 
-        regions = load_regions()
+        regions = load_regions(data_dir)
     require_columns(panel, [unit, time, outcome])
     treatment = programme_treatment(programmes, regions, programme_id, basis=basis, until=until,
                                     pre_years=pre_years)

@@ -32,7 +32,8 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -75,7 +76,8 @@ def _predictor_matrix(panel, outcome, unit, time, predictors, pre_years) -> tupl
         require_columns(panel, [variable])
         years = [y for y in years]
         wide = panel.pivot(index=time, columns=unit, values=variable).reindex(years)
-        with np.errstate(all="ignore"), _quiet():
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # "mean of empty slice" for all-missing donors
             values = _AGGREGATIONS[how](wide.to_numpy(dtype=float), axis=0)
         values = np.where(wide.notna().any(axis=0).to_numpy(), values, np.nan)
         rows.append(pd.Series(values, index=wide.columns))
@@ -84,20 +86,6 @@ def _predictor_matrix(panel, outcome, unit, time, predictors, pre_years) -> tupl
         outcome_year.append(years[0] if variable == outcome and len(years) == 1 else np.nan)
     P = pd.DataFrame(rows, index=labels)
     return P, pd.Series(outcome_year, index=labels, dtype=float)
-
-
-class _quiet:
-    """Silence numpy's 'mean of empty slice' while aggregating all-missing donors."""
-
-    def __enter__(self):
-        import warnings
-
-        self._ctx = warnings.catch_warnings()
-        self._ctx.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._ctx.__exit__(*exc)
 
 
 def _core_fit(spec: _Spec, t: int, donors: np.ndarray) -> dict:
@@ -128,15 +116,15 @@ def _fit(spec: _Spec, t: int, donors: np.ndarray, outcome: str) -> SynthResult:
     names = [spec.units[j] for j in donors]
     treated = spec.units[t]
     Z = spec.Y[spec.fit_idx]
-    warnings = []
+    keys = []
     spread = float(np.mean(np.nanstd(Z, axis=1, ddof=1)))
     if core["pre_rmspe"] > spec.poor_fit_tolerance * spread:
-        warnings.append("poor_pre_fit")
+        keys.append("poor_pre_fit")
     level = Z.mean(axis=0)
     if level[t] > level[donors].max() or level[t] < level[donors].min():
-        warnings.append("treated_outside_hull")
+        keys.append("treated_outside_hull")
     if not core["post_gap"].size:
-        warnings.append("no_post_period")
+        keys.append("no_post_period")
     years = pd.Index(spec.years, name="time")
     table = pd.DataFrame({"treated": P[:, 0], "synthetic": P[:, 1:] @ w, "donor_mean": P[:, 1:].mean(axis=1)},
                          index=spec.labels)
@@ -148,7 +136,7 @@ def _fit(spec: _Spec, t: int, donors: np.ndarray, outcome: str) -> SynthResult:
         gap=pd.Series(core["gap"], index=years, name="gap"),
         synthetic=pd.Series(core["synthetic"], index=years, name="synthetic"),
         pre_rmspe=core["pre_rmspe"], post_rmspe=core["post_rmspe"], post_pre_ratio=core["ratio"], att=att,
-        warnings=tuple(warnings), spec={"spec": spec, "pre_mspe_bound": core["bound"], "donor_idx": donors},
+        warnings=tuple(keys), spec={"spec": spec, "pre_mspe_bound": core["bound"], "donor_idx": donors},
     )
 
 
@@ -258,8 +246,6 @@ def synthetic_control(
 
 
 def _with_warning(result: SynthResult, key: str) -> SynthResult:
-    from dataclasses import replace
-
     return replace(result, warnings=(*result.warnings, key))
 
 
