@@ -297,3 +297,18 @@ def test_bns_sheet_errors_name_the_sheet_row(tmp_path, shared_copy):
     with pytest.raises(D.DataError) as info:
         plan_addition(book, data, source="x", recorded="2027-04-01")
     assert "--indicator" in info.value.expected
+
+
+def test_spreadsheet_exported_csv_with_bom_and_crlf_is_read(tmp_path, shared_copy):
+    new = tmp_path / "excel.csv"
+    new.write_bytes("\ufeffregion,year,indicator,value,source\r\nKZ-43,2024,unemployment_rate,4.5,BNS\r\n".encode("utf-8"))
+    plan = plan_addition(new, shared_copy, recorded="2027-01-01")
+    assert plan.new[["region", "year", "value", "source"]].values.tolist() == [["KZ-43", 2024, 4.5, "BNS"]]
+
+
+def test_a_semicolon_separated_file_is_refused_with_the_expected_header(tmp_path, shared_copy):
+    new = tmp_path / "semi.csv"
+    new.write_text("region;year;indicator;value;source\nKZ-43;2024;unemployment_rate;4,5;BNS\n", encoding="utf-8")
+    with pytest.raises(D.DataError) as info:
+        plan_addition(new, shared_copy, recorded="2027-01-01")
+    assert (info.value.file, info.value.row, info.value.column) == ("semi.csv", 1, "region")
