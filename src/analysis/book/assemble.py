@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from dataclasses import dataclass
@@ -73,34 +74,47 @@ def static_pages(content: Path) -> set[str]:
     return everywhere
 
 
+def _read_statuses(runs: Path) -> dict:
+    status_file = runs / "status.json"
+    if not status_file.is_file():
+        return {}
+    try:
+        return dict(json.loads(status_file.read_text(encoding="utf-8"))["runs"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BookError(f"{status_file}: not a status file written by aimaq run ({exc})") from exc
+
+
 def run_pages(runs: Path) -> dict[str, Path]:
-    """``{page path: executed notebook}`` of an edition's run folder."""
+    """``{page path: executed notebook}`` of an edition's run folder.
+
+    When the pipeline's ``status.json`` is there, only its pages count: a
+    notebook left over from an older manifest is not part of the edition.
+    """
     if not runs.is_dir():
         return {}
-    return {p.relative_to(runs).with_suffix("").as_posix(): p for p in sorted(runs.rglob("*.ipynb"))
-            if ".ipynb_checkpoints" not in p.parts and not p.name.startswith(".")}
+    found = {p.relative_to(runs).with_suffix("").as_posix(): p for p in sorted(runs.rglob("*.ipynb"))
+             if ".ipynb_checkpoints" not in p.parts and not p.name.startswith(".")}
+    statuses = _read_statuses(runs)
+    return {page: path for page, path in found.items() if page in statuses} if statuses else found
 
 
-def read_run_infos(runs: Path, pages: dict[str, Path]) -> list[RunInfo]:
+def read_notebooks(pages: dict[str, Path]) -> dict:
+    """Each executed notebook, read once (nbformat validates it)."""
+    return {page: _read_notebook(path) for page, path in pages.items()}
+
+
+def read_run_infos(runs: Path, notebooks: dict) -> list[RunInfo]:
     """What ran for each page: parameters from papermill's metadata, status from ``status.json``."""
-    statuses = {}
-    status_file = runs / "status.json"
-    if status_file.is_file():
-        try:
-            statuses = json.loads(status_file.read_text(encoding="utf-8"))["runs"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BookError(f"{status_file}: not a status file written by aimaq run ({exc})") from exc
+    statuses = _read_statuses(runs)
     infos = []
-    for page in sorted(set(pages) | set(statuses)):
+    for page in sorted(set(notebooks) | set(statuses)):
         entry = statuses.get(page, {})
-        if page in pages:
-            papermill = _read_notebook(pages[page]).metadata.get("papermill", {})
-            parameters = dict(papermill.get("parameters", {}))
-            notebook = Path(papermill.get("input_path", entry.get("notebook", page + ".ipynb"))).name
-        else:
-            parameters, notebook = {}, entry.get("notebook", "")
-        parameters = {**entry.get("parameters", {}), **parameters}
-        infos.append(RunInfo(page, entry.get("notebook", notebook) or notebook, parameters, entry.get("status", "missing")))
+        parameters, notebook = dict(entry.get("parameters", {})), entry.get("notebook", "")
+        if page in notebooks:
+            papermill = notebooks[page].metadata.get("papermill", {})
+            parameters.update(papermill.get("parameters", {}))
+            notebook = notebook or Path(papermill.get("input_path", page + ".ipynb")).name
+        infos.append(RunInfo(page, notebook, parameters, entry.get("status", "missing")))
     return infos
 
 
@@ -144,10 +158,8 @@ def _shipped_catalogues(domain: str, lang: str) -> list[Path]:
     """The ``.po`` files Sphinx and pydata-sphinx-theme ship for ``lang`` (merged under ours)."""
     if domain != "sphinx":
         return []
-    import pydata_sphinx_theme
-    import sphinx
-
-    folders = [Path(pydata_sphinx_theme.__file__).parent / "locale", Path(sphinx.__file__).parent / "locale"]
+    # Locate the packages without importing them (importing the theme alone costs over a second).
+    folders = [Path(importlib.util.find_spec(name).origin).parent / "locale" for name in ("pydata_sphinx_theme", "sphinx")]
     return [f / lang / "LC_MESSAGES" / "sphinx.po" for f in folders if (f / lang / "LC_MESSAGES" / "sphinx.po").is_file()]
 
 
@@ -184,7 +196,7 @@ def compile_ui_catalogues(po_dir: Path, dest: Path, lang: str) -> None:
                 encoding="utf-8")
 
 
-def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], pages: dict[str, Path],
+def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], notebooks: dict,
                       lang: str, dest: Path) -> Path:
     """Write the source tree of one language under ``dest/<lang>`` and return it."""
     tree = dest / lang
@@ -198,14 +210,15 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], pag
                                    encoding="utf-8")
     info = {r.page: r for r in runs}
     for page in plan.pages:
-        if page in pages:
-            nb = _read_notebook(pages[page])
+        if page in notebooks:
+            nb = notebooks[page]
             if lang not in languages_present(nb):
-                raise BookError(f"{pages[page]}: the run has no output for {lang!r} (analysis.report emits one per language)")
+                raise BookError(f"{sources.runs / page}.ipynb: the run has no output for {lang!r} "
+                                "(analysis.report emits one per language)")
             footer = footer_markdown(info[page], sources.edition, lang)
             target = tree / f"{page}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(page_notebook(nb, lang, footer), target)
+            target.write_text(nbformat.writes(page_notebook(nb, lang, footer), version=4), encoding="utf-8")
         elif page == APPENDIX_PAGE:
             text = appendix_markdown(sources.edition, runs, sources.data, lang)
             (tree / f"{APPENDIX_PAGE}.md").write_text(text, encoding="utf-8")
@@ -221,9 +234,9 @@ def assemble(sources: Sources, dest: Path) -> tuple[BookPlan, dict[str, Path]]:
 
     Returns the resolved plan and ``{lang: source tree}``.
     """
-    pages = run_pages(sources.runs)
-    runs = read_run_infos(sources.runs, pages)
+    notebooks = read_notebooks(run_pages(sources.runs))
+    runs = read_run_infos(sources.runs, notebooks)
     structure = read_structure(sources.project / "book" / "structure.yml")
-    plan = resolve_structure(structure, static_pages(sources.content), set(pages))
-    trees = {lang: assemble_language(sources, plan, runs, pages, lang, dest) for lang in LANGS}
+    plan = resolve_structure(structure, static_pages(sources.content), set(notebooks))
+    trees = {lang: assemble_language(sources, plan, runs, notebooks, lang, dest) for lang in LANGS}
     return plan, trees

@@ -69,6 +69,10 @@ def _kept(output):
     return kept
 
 
+def _markdown_cell(source: str, metadata: dict | None = None):
+    return nbformat.from_dict({"cell_type": "markdown", "source": source, "metadata": metadata or {}})
+
+
 def page_notebook(nb, lang: str, footer: str | None = None):
     """The page of ``nb`` for ``lang``: a new notebook, the input is not modified.
 
@@ -87,10 +91,11 @@ def page_notebook(nb, lang: str, footer: str | None = None):
 
     def output_cell(outputs, metadata=None):
         # myst-nb skips code cells with no source; the source is never shown (remove-input).
-        cell = nbformat.v4.new_code_cell(source="# output of the executed run")
-        cell.outputs = list(outputs)
-        cell.metadata = {"tags": ["remove-input"], **(metadata or {})}
-        page.cells.append(cell)
+        # Cells are built as plain nodes: nbformat's constructors validate each one, which
+        # costs more than the whole page; the page is validated once when written.
+        page.cells.append(nbformat.from_dict({
+            "cell_type": "code", "execution_count": None, "source": "# output of the executed run",
+            "metadata": {"tags": ["remove-input"], **(metadata or {})}, "outputs": list(outputs)}))
 
     def flush():
         if pending:
@@ -108,7 +113,7 @@ def page_notebook(nb, lang: str, footer: str | None = None):
                 alt = _image_alt(output)
                 if markdown is not None:
                     flush()
-                    page.cells.append(nbformat.v4.new_markdown_cell(markdown))
+                    page.cells.append(_markdown_cell(markdown))
                 elif alt:
                     # myst-nb takes image options (alt) from the cell, so each figure gets a cell.
                     flush()
@@ -117,7 +122,7 @@ def page_notebook(nb, lang: str, footer: str | None = None):
                     pending.append(_kept(output))
     flush()
     if footer:
-        page.cells.append(nbformat.v4.new_markdown_cell(footer, metadata={"tags": ["aimaq-footer"]}))
+        page.cells.append(_markdown_cell(footer, {"tags": ["aimaq-footer"]}))
     for number, cell in enumerate(page.cells):
         cell["id"] = f"{lang}-{number}"  # stable ids: the same run gives the same page bytes
     return page
