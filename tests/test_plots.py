@@ -157,7 +157,7 @@ def synthetic_data(tmp_path):
     write_geojson(tmp_path / "geo" / "old.geojson", {"A": [square(0, 0)], "B": [square(1, 0, 2)]})
     write_geojson(tmp_path / "geo" / "new.geojson",
                   {"A": [square(0, 0)], "B1": [square(1, 0)], "B2": [[[2, 0], [3, 0], [3, 2], [1, 2], [1, 1], [2, 1], [2, 0]]]})
-    _geo.read_vintage.cache_clear()
+    _geo._read_vintage.cache_clear()
     return tmp_path
 
 
@@ -231,7 +231,7 @@ def test_choropleth_colours_follow_values_and_missing_is_grey(synthetic_data):
 # ---------------------------------------------------------------- maps on the project's boundaries
 
 def test_locator_and_vintage_maps_on_real_boundaries():
-    _geo.read_vintage.cache_clear()
+    _geo._read_vintage.cache_clear()
     fig = plots.locator_map("KZ-43", "kk", year=2023)
     assert region_name("KZ-43", "kk") in figure_texts(fig)
     with pytest.raises(ValueError, match="not a unit in 2015"):
@@ -295,3 +295,15 @@ def test_beta_spells_are_the_regression_data():
     # the drawn line is the OLS fit of exactly these points
     slope, intercept = np.polyfit(points["log_initial"], points["growth"], 1)
     assert slope == pytest.approx(result.beta) and intercept == pytest.approx(result.intercept)
+
+
+def test_edited_boundary_file_is_read_again(tmp_path):
+    import os
+    import time
+
+    file = tmp_path / "v.geojson"
+    write_geojson(file, {"A": [square(0, 0)]})
+    assert _geo.read_vintage(str(file)).codes == {"A"}
+    write_geojson(file, {"A": [square(0, 0)], "B": [square(1, 0)]})
+    os.utime(file, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+    assert _geo.read_vintage(str(file)).codes == {"A", "B"}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,9 +71,18 @@ def _geometry_path(geometry: dict, where: str) -> MplPath:
     raise ValueError(f"{where}: geometry type {kind!r}; expected Polygon or MultiPolygon")
 
 
-@lru_cache(maxsize=16)
 def read_vintage(file: str) -> Vintage:
-    """Read one GeoJSON file of first-level regions (cached per path)."""
+    """Read one GeoJSON file of first-level regions (cached per path, size and modification time).
+
+    A warm kernel runs many notebooks: the cache key includes the file's
+    stamp so an edited boundary file is read again.
+    """
+    stat = os.stat(file)
+    return _read_vintage(str(file), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read_vintage(file: str, _mtime_ns: int, _size: int) -> Vintage:
     with open(file, encoding="utf-8") as handle:
         collection = json.load(handle)
     paths = []
