@@ -195,6 +195,8 @@ def hostile_book(tmp_path_factory):
     runs["regions/KZ-99"] = (name, dict(parameters, region="KZ-99" + EVIL), {
         lang: (html.escape(EVIL) + " " + texts[lang][0], texts[lang][1]) for lang in LANGS})
     paths = make_project(root, runs=runs)
+    _replace_with_report_outputs(paths["runs_root"] / str(EDITION) / "regions" / "KZ-43.ipynb",
+                                 _data_copy_with_hostile_name(root / "data-copy", "KZ-43"))
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(blocker), os.environ.get("PYTHONPATH")])),
            "AIMAQ_NETWORK_LOG": str(log)}
     probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), 1)"],
@@ -229,6 +231,42 @@ def hostile_book(tmp_path_factory):
     return paths, report, paths["build_dir"] / "html", log
 
 
+def _data_copy_with_hostile_name(target: Path, code: str) -> Path:
+    """A copy of the project's data where region ``code``'s names end in ``<script>``; checksums updated."""
+    import shutil
+
+    import pandas as pd
+
+    shutil.copytree(ROOT / "data", target)
+    regions = pd.read_csv(target / "regions.csv", dtype=str, keep_default_na=False)
+    row = regions.index[regions["code"] == code][0]
+    for lang in LANGS:
+        regions.loc[row, f"name_{lang}"] += " " + EVIL
+    regions.to_csv(target / "regions.csv", index=False)
+    package = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    data = (target / "regions.csv").read_bytes()
+    for resource in package["resources"]:
+        if resource["path"] == "regions.csv":
+            resource["hash"], resource["bytes"] = "sha256:" + hashlib.sha256(data).hexdigest(), len(data)
+    (target / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def _replace_with_report_outputs(path: Path, data_dir: Path) -> None:
+    """Make a run's outputs with analysis.report itself, reading region names from ``data_dir``."""
+    import nbformat
+
+    from analysis import report
+
+    with report.capture() as outputs:
+        report.title("{region}: region profile, {year}", region=report.Region("KZ-43", str(data_dir)), year=EDITION)
+        report.bullets([report.Region("KZ-43", str(data_dir))])
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].outputs = [nbformat.v4.new_output("display_data", o["data"], metadata=o["metadata"]) for o in outputs]
+    nb.cells = nb.cells[:2] + nb.cells[-1:]
+    nbformat.write(nb, path)
+
+
 def test_build_makes_no_network_connection(hostile_book):
     *_, log = hostile_book
     assert log.read_text() == ""
@@ -237,7 +275,7 @@ def test_build_makes_no_network_connection(hostile_book):
 def test_script_in_data_is_shown_as_text_and_never_runs(hostile_book):
     _, _, site, _ = hostile_book
     for lang in LANGS:
-        for page in ("regions/KZ-99.html", "reproducibility.html"):
+        for page in ("regions/KZ-99.html", "regions/KZ-43.html", "reproducibility.html"):
             soup = BeautifulSoup((site / lang / page).read_text(encoding="utf-8"), "html.parser")
             article = soup.find("article")
             assert not [s for s in article.find_all("script") if "alert" in s.get_text()]
