@@ -2,8 +2,12 @@
 
 Run: ``python -m bench.pipeline [--editions 2019 ... ] [--jobs N] [--sample K]``.
 
-Scenarios, all on a private copy of ``data/`` and a private build directory
-(the project's ``_build`` is not touched):
+Scenarios, all on a private copy of ``notebooks/`` and ``data/`` and a private
+build directory (the project's ``_build`` is not touched):
+
+Notebooks and data are snapshotted into a temporary directory first and the
+library key is computed once, so edits others make to the shared tree during
+the benchmark do not count as changes.
 
 - **naive**: what a user without Aimaq would write: ``papermill`` once per
   notebook x parameters x language, one after another. Running all of it
@@ -126,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     runner.library_fingerprint = lambda: frozen
 
     root = project_root()
-    manifest = load_manifest()
+    work = Path(tempfile.mkdtemp(prefix="aimaq-bench-"))
+    # A snapshot of notebooks and data: others edit the shared tree meanwhile,
+    # and an edited notebook would (rightly) be re-executed by the warm build.
+    shutil.copytree(root / "notebooks", work / "notebooks")
+    shutil.copytree(root / "data", work / "data")
+    manifest = load_manifest(work / "notebooks" / "manifest.yml")
     editions = tuple(args.editions or manifest.editions)
     all_runs = manifest.all_runs(editions)
     missing = sorted({r.notebook for r in all_runs if not (manifest.notebooks_dir / r.notebook).is_file()})
@@ -134,14 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(runs)} runs over editions {list(editions)}"
           + (f"; left out (notebook missing): {len(all_runs) - len(runs)} runs of {missing}" if missing else ""))
 
-    work = Path(tempfile.mkdtemp(prefix="aimaq-bench-"))
     try:
         data = work / "data"
-        shutil.copytree(root / "data", data)
         build = work / "_build"
-        bench_manifest = manifest.notebooks_dir / "manifest.yml"
-        common = dict(build_dir=build, data_dir=data, jobs=args.jobs, keep_going=True,
-                      manifest=bench_manifest)
+        common = dict(root=work, build_dir=build, data_dir=data, jobs=args.jobs, keep_going=True)
         naive = None
         if not args.skip_naive:
             naive, _ = naive_estimate(runs, manifest.notebooks_dir, data, args.sample, args.seed)
