@@ -57,6 +57,7 @@ STATIC = {
 }
 
 
+SECTION = {"kk": "Негізгі нәтижелер", "ru": "Основные результаты", "en": "Main results"}
 FIGURE_WORD = {"kk": "сурет", "ru": "рисунок", "en": "figure"}
 
 
@@ -93,6 +94,7 @@ def executed_notebook(notebook: str, parameters: dict, texts: dict, extra_markdo
         title, paragraph = texts[lang]
         cell.outputs.append(_tagged({"text/markdown": f"# {title}"}, lang))
     for lang in LANGS:
+        cell.outputs.append(_tagged({"text/markdown": "## " + SECTION[lang]}, lang))
         cell.outputs.append(_tagged({"text/markdown": texts[lang][1]}, lang))
         if extra_markdown and lang in extra_markdown:
             cell.outputs.append(_tagged({"text/markdown": extra_markdown[lang]}, lang))
