@@ -141,10 +141,24 @@ def assert_three_languages(outputs):
     assert counts["kk"] == counts["ru"] == counts["en"]
 
 
+def assert_no_latin_words(outputs):
+    """kk and ru outputs (text, tables, alt texts) contain no Latin-script words but the BNS web address."""
+    import html as html_lib
+
+    for output in outputs:
+        if "data" not in output or output["metadata"]["aimaq"]["lang"] == "en":
+            continue
+        data = output["data"]
+        text = data["text/plain"] if "image/png" in data else data.get("text/markdown") or data.get("text/html", "")
+        text = html_lib.unescape(re.sub(r"<[^>]+>", " ", text)).replace("stat.gov.kz", "")
+        assert re.findall(r"[A-Za-z]{3,}", text) == [], text[:300]
+
+
 @pytest.mark.slow
 def test_region_profile_in_process_outputs_and_glue():
     outputs, namespace = run_in_process("region_profile", **RUN["region_profile"])
     assert_three_languages(outputs)
+    assert_no_latin_words(outputs)
     glued = {o["glue"]: o["value"] for o in outputs if "glue" in o}
     figures = namespace["key_figures"].set_index("indicator")
     assert glued["grp_per_capita_rank"] == int(figures.loc["grp_per_capita", "rank"])
@@ -158,6 +172,7 @@ def test_region_profile_in_process_outputs_and_glue():
 def test_other_notebooks_in_process(name):
     outputs, _ = run_in_process(name, **RUN[name])
     assert_three_languages(outputs)
+    assert_no_latin_words(outputs)
     assert any("glue" in o for o in outputs)
 
 
