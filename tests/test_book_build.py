@@ -336,3 +336,26 @@ def test_run_without_a_language_is_refused(published):
         _assert_failure_keeps_site(paths, "has no output for 'kk'")
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+def test_kill_9_mid_build_keeps_the_site_and_the_next_build_recovers(published):
+    import signal
+    import time
+
+    _, paths = published
+    site, build_dir = paths["build_dir"] / "html", paths["build_dir"]
+    before, target = _tree_digest(site), os.readlink(site)
+    arguments = ", ".join(f"{k}=Path({str(paths[k])!r})" for k in ("project", "build_dir", "runs_root", "data_dir"))
+    code = f"from pathlib import Path; from analysis.book import build_book; build_book({EDITION}, {arguments})"
+    process = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not list(build_dir.glob("book-*/out/*")) and process.poll() is None:
+        time.sleep(0.2)  # until the Jupyter Book processes are writing
+    assert process.poll() is None, "the build finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert list(build_dir.glob("book-*"))  # killed before cleaning up
+    assert os.readlink(site) == target and _tree_digest(site) == before
+    report = _build(paths)
+    assert report.pages["kk"] > 0
+    assert not list(build_dir.glob("book-*")) and len(list((build_dir / "sites").iterdir())) == 1

@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import html
 import os
 import shutil
@@ -142,6 +144,33 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
     if not (runs_root / str(edition)).is_dir():
         raise BookError(f"no executed runs for edition {edition} in {runs_root / str(edition)}; run `aimaq run` first")
     build_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(build_dir / ".book.lock"):
+        _remove_leftovers(build_dir)
+        return _build_locked(edition, project, build_dir, runs_root, data_dir, jobs, started)
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path):
+    """One book build at a time per build folder (a second one waits)."""
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(build_dir: Path) -> None:
+    """Work folders and unpublished sites of a build that was killed (``kill -9``) before cleaning up."""
+    for work in build_dir.glob("book-*"):
+        shutil.rmtree(work, ignore_errors=True)
+    link = build_dir / "html"
+    if (build_dir / "sites").is_dir() and link.is_symlink():
+        remove_old_sites(build_dir, link.resolve())
+
+
+def _build_locked(edition: int, project: Path, build_dir: Path, runs_root: Path, data_dir: Path, jobs: int,
+                  started: float) -> BookReport:
     work = Path(tempfile.mkdtemp(prefix="book-", dir=build_dir))
     site = new_site_dir(build_dir)
     try:
