@@ -179,7 +179,9 @@ def test_other_notebooks_in_process(name):
 # ------------------------------------------------------------------ plain papermill (slow)
 
 def papermill_outputs(path):
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)  # joins multi-line strings stored as lists
     shown, glued = [], {}
     for cell in code_cells(nb):
         for output in cell.get("outputs", []):
@@ -188,7 +190,7 @@ def papermill_outputs(path):
                 name = meta["scrapbook"]["name"]
                 glued[name] = output["data"]["application/papermill.record/text/plain"]
             elif "aimaq" in meta:
-                shown.append({"data": output["data"], "metadata": meta})
+                shown.append({"data": dict(output["data"]), "metadata": meta})
             elif output.get("output_type") in ("display_data", "execute_result", "stream", "error"):
                 raise AssertionError(f"untagged output in {path}: {str(output)[:300]}")
     return shown, glued
