@@ -115,7 +115,7 @@ def test_rerun_note_and_appendix(book):
 
 
 def _english_sentences() -> set[str]:
-    """English catalogue texts that are sentences or phrases (two words or more)."""
+    """English catalogue texts that are sentences or phrases (two words or more), split at placeholders."""
     english = {e.text for e in load_catalogue("en").values()}
     from babel.messages.pofile import read_po
 
@@ -126,7 +126,7 @@ def _english_sentences() -> set[str]:
     for text in english:
         for piece in re.split(r"\{[^}]*\}|%\(\w+\)s|\$\{\w+\}", text):  # placeholders split a template
             piece = piece.strip(" .,:;…")
-            if len(piece.split()) >= 2:
+            if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 2:  # words, not formula bits such as "p ="
                 pieces.add(piece)
     return pieces
 
