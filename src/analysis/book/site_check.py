@@ -19,74 +19,85 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+import lxml.html
 
 _FORBIDDEN_TAGS = ("script", "iframe", "object", "embed", "base")
 _DATA_SCRIPT_TYPES = ("text/x-thebe-config", "application/json")
 _THEME_SCRIPT = re.compile(r"\s*kernelName = '[\w.-]+'\s*")
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction")
 
 
-def _is_theme_script(tag) -> bool:
-    if tag.name != "script" or tag.get("src"):
+def _parse(page_html: str):
+    # lxml, not BeautifulSoup: a book has hundreds of pages and this runs before every publish.
+    return lxml.html.document_fromstring(page_html.encode("utf-8"))
+
+
+def _is_theme_script(element) -> bool:
+    if element.tag != "script" or element.get("src"):
         return False
-    return tag.get("type") in _DATA_SCRIPT_TYPES or bool(_THEME_SCRIPT.fullmatch(tag.get_text()))
+    return element.get("type") in _DATA_SCRIPT_TYPES or bool(_THEME_SCRIPT.fullmatch(element.text_content()))
 
 
-def _article(soup: BeautifulSoup):
-    # Pages without an article (Sphinx's search page) hold no content from notebooks or prose.
-    return soup.find("article")
+def _unsafe_in(document) -> list[str]:
+    articles = document.xpath("//article")
+    if not articles:
+        return []  # pages without an article (Sphinx's search page) hold no content from notebooks or prose
+    problems = []
+    for element in articles[0].iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        if element.tag in _FORBIDDEN_TAGS and not _is_theme_script(element):
+            problems.append(f"<{element.tag}> element")
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on"):
+                problems.append(f"{name}= attribute on <{element.tag}>")
+            if name in _URL_ATTRIBUTES and re.match(r"\s*javascript:", value, re.I):
+                problems.append(f"javascript: URL in {name}= of <{element.tag}>")
+    return problems
 
 
 def unsafe_markup(page_html: str) -> list[str]:
     """What in a page's article could run code in a reader's browser."""
-    article = _article(BeautifulSoup(page_html, "html.parser"))
-    if article is None:
-        return []
-    problems = [f"<{tag.name}> element" for tag in article.find_all(_FORBIDDEN_TAGS) if not _is_theme_script(tag)]
-    for tag in article.find_all(True):
-        for name, value in tag.attrs.items():
-            if name.lower().startswith("on"):
-                problems.append(f"{name}= attribute on <{tag.name}>")
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            if name in ("href", "src", "action", "formaction") and re.match(r"\s*javascript:", text, re.I):
-                problems.append(f"javascript: URL in {name}= of <{tag.name}>")
-    return problems
+    return _unsafe_in(_parse(page_html))
 
 
-def internal_links(page: Path, page_html: str) -> list[tuple[str, Path]]:
-    """``(url, target file)`` of each relative link and resource of a page."""
-    soup = BeautifulSoup(page_html, "html.parser")
+def _links_in(page: Path, document) -> list[tuple[str, Path]]:
     found = []
-    for tag in soup.find_all(["a", "link", "img", "script", "source"]):
-        url = tag.get("href") or tag.get("src")
-        if not url:
-            continue
+    for url in document.xpath("//a/@href | //link/@href | //img/@src | //script/@src | //source/@src"):
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or url.startswith(("#", "mailto:", "data:")):
             continue
-        target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+        target = Path(os.path.normpath(page.parent / unquote(parts.path))) if parts.path else page
         found.append((url, target))
     return found
 
 
+def internal_links(page: Path, page_html: str) -> list[tuple[str, Path]]:
+    """``(url, target file)`` of each relative link and resource of a page."""
+    return _links_in(page, _parse(page_html))
+
+
 def check_site(site: Path) -> list[str]:
     """Problems found in every HTML page of a built site (empty list: publishable)."""
-    site = Path(site).resolve()
+    site = Path(os.path.abspath(site))
     problems = []
+    exists: dict[Path, bool] = {}
     for page in sorted(site.rglob("*.html")):
-        if "_static" in page.relative_to(site).parts:
+        relative = page.relative_to(site)
+        if "_static" in relative.parts:
             continue
-        text = page.read_text(encoding="utf-8", errors="replace")
-        where = page.relative_to(site).as_posix()
-        problems += [f"{where}: unsafe markup: {p}" for p in unsafe_markup(text)]
-        for url, target in internal_links(page, text):
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
+        document = _parse(page.read_text(encoding="utf-8", errors="replace"))
+        where = relative.as_posix()
+        problems += [f"{where}: unsafe markup: {p}" for p in _unsafe_in(document)]
+        for url, target in _links_in(page, document):
+            if target not in exists:
+                exists[target] = target.is_file() or (target / "index.html").is_file()
+            if not exists[target]:
                 problems.append(f"{where}: broken internal link {url!r}")
             elif site not in target.parents and target != site:
                 problems.append(f"{where}: link {url!r} leaves the site")
