@@ -159,6 +159,12 @@ def test_rerun_commands_quote_parameters_so_a_shell_gets_them_back():
     assert ["-p", "region", EVIL] == words[3:6] and "data_dir" not in words
 
 
+def test_programme_pages_are_verified_by_page():
+    run = RunInfo("programmes/sez", "programme_effects.ipynb", {"year": 2023, "programme": "sez", "data_dir": ""})
+    assert verify_command(run, 2023) == "aimaq verify --notebook programmes/sez --edition 2023"
+    assert papermill_command(run).endswith("-p programme sez -p year 2023")
+
+
 def test_code_span_survives_backticks():
     assert code_span("a``b") == "```a``b```"
     assert code_span("`x") == "`` `x ``"

@@ -35,6 +35,8 @@ PACKAGES = (
 )
 # Parameters every run gets from its edition; the rest select the run.
 _EDITION_PARAMETERS = ("year", "data_dir")
+# Selecting parameters that `aimaq verify` has an option for.
+VERIFY_OPTIONS = ("region",)
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,22 @@ def _selecting(run: RunInfo) -> list[tuple[str, str]]:
 
 
 def verify_command(run: RunInfo, edition: int) -> str:
-    """The ``aimaq verify`` command that reruns one page and compares it with the book."""
-    parts = ["aimaq", "verify", "--notebook", Path(run.notebook).stem]
-    for name, value in _selecting(run):
-        parts += [f"--{name.replace('_', '-')}", value]
+    """The ``aimaq verify`` command that reruns one page and compares it with the book.
+
+    ``aimaq verify`` selects runs by notebook and region; a run selected by
+    another parameter (a programme) is named by its page, which
+    ``--notebook`` also accepts.
+
+    >>> verify_command(RunInfo("programmes/sez", "programme_effects.ipynb", {"year": 2023, "programme": "sez"}), 2023)
+    'aimaq verify --notebook programmes/sez --edition 2023'
+    """
+    selecting = _selecting(run)
+    if all(name in VERIFY_OPTIONS for name, _ in selecting):
+        parts = ["aimaq", "verify", "--notebook", Path(run.notebook).stem]
+        for name, value in selecting:
+            parts += [f"--{name}", value]
+    else:
+        parts = ["aimaq", "verify", "--notebook", run.page]
     parts += ["--edition", str(int(edition))]
     return shlex.join(parts)
 
