@@ -62,10 +62,15 @@ def num(x: float, lang: str, decimals: int = 1) -> str:
     return format_number(x, lang, decimals=decimals)
 
 
-def new_figure(figsize: tuple[float, float] = FIGSIZE, nrows: int = 1, ncols: int = 1, **kwargs):
-    """Create a pyplot-free figure with the house style; return ``(fig, axes)``."""
+def new_figure(figsize: tuple[float, float] = FIGSIZE, nrows: int = 1, ncols: int = 1, *,
+               layout: str | None = "constrained", **kwargs):
+    """Create a pyplot-free figure with the house style; return ``(fig, axes)``.
+
+    ``layout=None`` skips the constrained-layout solver (it lays a figure out
+    twice); many-panel figures that are drawn per language use fixed margins.
+    """
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+        fig = Figure(figsize=figsize, dpi=DPI, layout=layout)
         axes = fig.subplots(nrows, ncols, **kwargs)
     return fig, axes
 

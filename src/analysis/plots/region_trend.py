@@ -80,7 +80,10 @@ def region_indicators_figure(
         raise ValueError(f"panel: missing columns {', '.join(missing)}; expected region, year and the indicators")
     ncols = min(ncols, len(indicators))
     nrows = math.ceil(len(indicators) / ncols)
-    fig, axes = new_figure(figsize=(3.6 * ncols, 2.5 * nrows + 0.5), nrows=nrows, ncols=ncols, squeeze=False)
+    height = 2.5 * nrows + 0.6
+    fig, axes = new_figure(figsize=(3.6 * ncols, height), nrows=nrows, ncols=ncols, squeeze=False, layout=None)
+    # Fixed margins instead of the layout solver: this figure is drawn three times per region page.
+    fig.subplots_adjust(left=0.1, right=0.97, top=1 - 0.45 / height, bottom=0.75 / height, hspace=0.6, wspace=0.28)
     own = panel[panel["region"] == region].sort_values("year")
     for ax, indicator in zip(axes.ravel(), indicators):
         spread = panel.groupby("year")[indicator].agg(["min", "max"]).dropna()
@@ -105,5 +108,5 @@ def region_indicators_figure(
         Patch(facecolor="#d9dde1", label=gettext("Range of regions", lang)),
         Line2D([], [], color=ACCENT, linewidth=1.0, linestyle="--", label=gettext("Linear trend", lang)),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8)
+    fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8)
     return fig
