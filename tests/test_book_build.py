@@ -92,7 +92,7 @@ def test_each_page_shows_its_language_only_and_no_code(book, lang):
 def test_every_page_links_the_same_page_in_the_other_languages(book):
     _, _, site = book
     for lang in LANGS:
-        for page in ("index", "regions/KZ-43", "reproducibility"):
+        for page in ("index", "regions/KZ-43", "reproducibility", "search", "genindex"):
             soup = BeautifulSoup((site / lang / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
             nav = soup.find("nav", class_="aimaq-langs")
             links = {a["hreflang"]: a["href"] for a in nav.find_all("a")}

@@ -49,11 +49,11 @@ def switcher_html(pagename: str, current: str, languages, label: str) -> str:
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    if doctree is None or "body" not in context:
-        return  # search page, genindex: no article to put the switcher in
     lang, languages = app.config.aimaq_lang, app.config.aimaq_languages
-    label = app.config.aimaq_switcher_label
-    context["body"] = switcher_html(pagename, lang, languages, label) + context["body"]
+    switcher = switcher_html(pagename, lang, languages, app.config.aimaq_switcher_label)
+    context["aimaq_switcher"] = switcher  # the search and index templates (book/_templates) place it
+    if doctree is not None and "body" in context:
+        context["body"] = switcher + context["body"]
     alternates = "".join(
         f'<link rel="alternate" hreflang="{html.escape(code)}" href="{html.escape(relative_to_other(pagename, code))}" />\n'
         for code, _ in languages if code != lang
