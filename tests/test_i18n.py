@@ -86,6 +86,8 @@ def test_gettext_fills_values_and_keeps_years_plain():
     )
     with pytest.raises(KeyError, match="needs a value for 'year'"):
         i18n.gettext("Data up to {year}", "kk", wrong=1)
+    with pytest.raises(KeyError, match="needs a value for 'year'"):
+        i18n.gettext("Data up to {year}", "ru")  # never the raw template
 
 
 def test_template_numbers_follow_language():
@@ -162,6 +164,15 @@ def test_malformed_po_names_the_file(tmp_path):
 
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_entry_is_a_valid_template():
+    for lang in i18n.LANGS:
+        for entry in i18n.load_catalogue(lang).values():
+            try:
+                list(string.Formatter().parse(entry.text))
+            except ValueError as exc:
+                pytest.fail(f"{lang} {entry.domain}.po line {entry.lineno}: {entry.msgid!r}: {exc}")
 
 
 def test_every_entry_has_kk_ru_en_with_the_same_placeholders():

@@ -204,7 +204,7 @@ def gettext(msgid: str, lang: str, /, **values) -> str:
     entry = load_catalogue(lang).get((None, msgid))
     if entry is None or not entry.text:
         raise MissingTranslation(msgid, lang)
-    return _render(entry.text, lang, values) if values else entry.text
+    return _render(entry.text, lang, values)  # also without values: a missing one is an error, not "{x}"
 
 
 def key_text(key: str, lang: str, /, **values) -> str:
@@ -219,7 +219,7 @@ def key_text(key: str, lang: str, /, **values) -> str:
     entry = keyed_entries(lang).get(key)
     if entry is None or not entry.text:
         raise MissingTranslation("", lang, context=key)
-    return _render(entry.text, lang, values) if values else entry.text
+    return _render(entry.text, lang, values)
 
 
 def has_key(key: str) -> bool:
