@@ -1,0 +1,77 @@
+"""Synthetic control figure: the region against its synthetic twin, and its gap among the placebo gaps.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from types import SimpleNamespace
+>>> from analysis.plots.synth import synth_figure
+>>> years = list(range(2000, 2006))
+>>> r = SimpleNamespace(treated_unit="KZ-43", treatment_time=2003,
+...                     synthetic=pd.Series([1.0, 1.1, 1.2, 1.3, 1.4, 1.5], index=years),
+...                     gap=pd.Series([0.0, 0.01, -0.01, 0.1, 0.2, 0.2], index=years))
+>>> fig = synth_figure(r, None, "ru", outcome_label="x", name="Kyzylorda")
+>>> len(fig.axes)
+1
+"""
+from __future__ import annotations
+
+import textwrap
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.i18n import gettext
+from analysis.plots._common import ACCENT, MUTED, NATIONAL, new_figure, number_axis, styled, year_axis
+
+
+@styled
+def synth_figure(result, placebos, lang: str, *, outcome_label: str, name: str) -> Figure:
+    """Left: actual and synthetic paths; right (with placebos): the treated gap among every donor's placebo gap.
+
+    Parameters
+    ----------
+    result : analysis.programmes.results.SynthResult
+        ``synthetic`` and ``gap`` (indexed by year) give the actual path
+        (``synthetic + gap``); ``treatment_time`` is marked.
+    placebos : analysis.programmes.results.PlaceboResult or None
+        ``gaps`` (year × unit) of the in-space placebos.
+    lang : {"kk", "ru", "en"}
+    outcome_label : str
+        The outcome's name in ``lang``.
+    name : str
+        The treated region's name in ``lang``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    ncols = 2 if placebos is not None else 1
+    fig, axes = new_figure(figsize=(4.6 * ncols + 0.4, 3.8), ncols=ncols, squeeze=False)
+    paths = axes[0, 0]
+    synthetic = result.synthetic.sort_index()
+    actual = synthetic + result.gap.reindex(synthetic.index)
+    paths.plot(actual.index, actual.to_numpy(), color=ACCENT, linewidth=2.0, label=name)
+    paths.plot(synthetic.index, synthetic.to_numpy(), color=NATIONAL, linewidth=1.6, linestyle="--",
+               label=gettext("Synthetic {region}", lang, region=name))
+    paths.axvline(result.treatment_time, color=MUTED, linewidth=0.8, linestyle=":")
+    paths.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
+    paths.set_title(gettext("Actual and synthetic path", lang))
+    paths.legend(fontsize=8, loc="best")
+    year_axis(paths, nbins=6)
+    number_axis(paths, lang)
+    if placebos is not None:
+        gaps_ax = axes[0, 1]
+        gaps: pd.DataFrame = placebos.gaps.sort_index()
+        for unit in gaps.columns:
+            if unit == result.treated_unit:
+                continue
+            gaps_ax.plot(gaps.index, gaps[unit].to_numpy(), color="#c7ccd1", linewidth=0.9)
+        own = result.gap.sort_index()
+        gaps_ax.plot(own.index, own.to_numpy(), color=ACCENT, linewidth=2.0, label=name)
+        gaps_ax.plot([], [], color="#c7ccd1", linewidth=0.9, label=gettext("Placebo regions", lang))
+        gaps_ax.axhline(0.0, color=NATIONAL, linewidth=0.8)
+        gaps_ax.axvline(result.treatment_time, color=MUTED, linewidth=0.8, linestyle=":")
+        gaps_ax.set_title(gettext("Gap: actual minus synthetic", lang))
+        gaps_ax.legend(fontsize=8, loc="best")
+        year_axis(gaps_ax, nbins=6)
+        number_axis(gaps_ax, lang)
+    return fig
