@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["PanelInputError", "require_columns", "numeric", "binary", "unique_keys"]
+__all__ = ["PanelInputError", "require_columns", "numeric", "binary", "unique_keys", "reject_rows"]
 
 
 class PanelInputError(ValueError):
@@ -46,6 +46,26 @@ def _where(panel: pd.DataFrame, position: int, keys, name: str) -> str:
     return f"{name}: row {label!r}" + (f" ({ident})" if ident else "")
 
 
+def reject_rows(panel: pd.DataFrame, bad, column: str, expected: str, keys=(), name: str = "panel") -> None:
+    """Raise at the first row where ``bad`` holds, naming the row, its keys, the column and the cell.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"u": [1, 2], "y": [1.0, -2.0]})
+    >>> try:
+    ...     reject_rows(p, (p["y"] <= 0).to_numpy(), "y", "a positive number", keys=("u",))
+    ... except PanelInputError as e:
+    ...     print(e)
+    panel: row 1 (u=2), column 'y': expected a positive number, got -2.0
+    """
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise PanelInputError(
+            f"{_where(panel, pos, keys, name)}, column {column!r}: expected {expected}, "
+            f"got {_plain(panel[column].iloc[pos])!r}"
+        )
+
+
 def numeric(panel: pd.DataFrame, column: str, keys=(), name: str = "panel", allow_nan: bool = True) -> np.ndarray:
     """Column as float; non-numeric or infinite cells raise naming the row."""
     values = pd.to_numeric(panel[column], errors="coerce").to_numpy(dtype=float)
@@ -53,25 +73,14 @@ def numeric(panel: pd.DataFrame, column: str, keys=(), name: str = "panel", allo
     bad = (np.isnan(values) & raw.notna().to_numpy()) | np.isinf(values)
     if not allow_nan:
         bad |= np.isnan(values)
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise PanelInputError(
-            f"{_where(panel, pos, keys, name)}, column {column!r}: expected a finite number, "
-            f"got {_plain(raw.iloc[pos])!r}"
-        )
+    reject_rows(panel, bad, column, "a finite number", keys, name)
     return values
 
 
 def binary(panel: pd.DataFrame, column: str, keys=(), name: str = "panel") -> np.ndarray:
     """0/1 (or boolean) treatment column."""
     values = numeric(panel, column, keys, name, allow_nan=False)
-    bad = ~np.isin(values, (0.0, 1.0))
-    if bad.any():
-        pos = int(np.flatnonzero(bad)[0])
-        raise PanelInputError(
-            f"{_where(panel, pos, keys, name)}, column {column!r}: expected 0 or 1, "
-            f"got {_plain(panel[column].iloc[pos])!r}"
-        )
+    reject_rows(panel, ~np.isin(values, (0.0, 1.0)), column, "0 or 1", keys, name)
     return values
 
 

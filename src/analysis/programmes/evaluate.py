@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._checks import PanelInputError, _plain, require_columns
+from ._checks import PanelInputError, reject_rows, require_columns
 from .did import did
 from .event_study import event_study
 from .randomization import randomization_inference
@@ -133,12 +133,8 @@ def evaluate_programme(
     usable = table[table.status != "unknown_start"]
     data = data[data[unit].isin(usable.unit)].dropna(subset=[outcome])
     if transform == "log":
-        bad = data[outcome] <= 0
-        if bad.any():
-            row = data.index[bad.to_numpy()][0]
-            raise PanelInputError(f"panel: row {row!r} ({unit}={_plain(data.loc[row, unit])!r}, "
-                                  f"{time}={_plain(data.loc[row, time])!r}), column {outcome!r}: expected a "
-                                  f"positive number for transform='log', got {_plain(data.loc[row, outcome])!r}")
+        reject_rows(data, (data[outcome] <= 0).to_numpy(), outcome, "a positive number for transform='log'",
+                    (unit, time))
         data[outcome] = np.log(data[outcome].astype(float))
     elif transform is not None:
         raise ValueError(f"transform must be None or 'log', got {transform!r}")
