@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["PanelError", "require_positive", "tidy_panel", "to_matrix"]
+__all__ = ["PanelError", "observed_years", "require_positive", "tidy_panel", "to_matrix"]
 
 LONG_INDICATOR = "indicator"
 LONG_VALUE = "value"
@@ -180,6 +180,27 @@ def _as_numbers(series, source, column):
         label = series.index[infinite][0]
         raise PanelError(source, label, column, series.loc[label], "a finite number")
     return values
+
+
+def observed_years(data: pd.DataFrame, value: str, *, year: str, start: int | None = None,
+                   end: int | None = None, source: str = "panel") -> tuple[int, int]:
+    """``(start, end)`` as given, else the first and last year in which ``value`` has a figure.
+
+    Raises :class:`PanelError` when ``value`` has no figure at all (the
+    estimators that use it need positive levels).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"year": [2000, 2001, 2002], "y": [np.nan, 1.0, 2.0]})
+    >>> observed_years(p, "y", year="year"), observed_years(p, "y", year="year", end=2001)
+    ((2001, 2002), (2001, 2001))
+    """
+    observed = data[data[value].notna()]
+    if observed.empty:
+        raise PanelError(source, None, value, "(no values)", "positive levels")
+    first = int(observed[year].min()) if start is None else int(start)
+    last = int(observed[year].max()) if end is None else int(end)
+    return first, last
 
 
 def require_positive(frame: pd.DataFrame, column: str, *, region: str, year: str,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._panel import PanelError, require_positive, tidy_panel
+from ._panel import PanelError, observed_years, require_positive, tidy_panel
 from ._regression import implied_speed, ols, two_sided_pvalue
 from .results import BetaResult, decide_verdict
 
@@ -89,11 +89,7 @@ def beta_panel(panel: pd.DataFrame, value: str, *, spell: int = 5, start: int | 
     spell = int(spell)
     data = tidy_panel(panel, [value, *controls], region=region, year=year)
     require_positive(data, value, region=region, year=year, source=source)
-    observed = data[data[value].notna()]
-    if observed.empty:
-        raise PanelError(source, None, value, "(no values)", "positive levels")
-    start = int(observed[year].min()) if start is None else int(start)
-    end = int(observed[year].max()) if end is None else int(end)
+    start, end = observed_years(data, value, year=year, start=start, end=end, source=source)
     starts = list(range(start, end - spell + 1, spell))
     if not starts:
         raise PanelError(source, None, year, (start, end), f"at least one {spell}-year spell")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 import pandas as pd
 
-from ._panel import PanelError, require_positive, tidy_panel, to_matrix
+from ._panel import PanelError, observed_years, require_positive, tidy_panel, to_matrix
 from .beta import HC_TYPES, estimate_window
 
 __all__ = ["rolling_beta"]
@@ -58,11 +58,7 @@ def rolling_beta(panel: pd.DataFrame, value: str, *, window: int = 10, step: int
         raise ValueError(f"cov_type={cov_type!r}: expected one of {', '.join(HC_TYPES)}")
     data = tidy_panel(panel, [value, *controls], region=region, year=year)
     require_positive(data, value, region=region, year=year, source=source)
-    observed = data[data[value].notna()]
-    if observed.empty:
-        raise PanelError(source, None, value, "(no values)", "positive levels")
-    first = int(observed[year].min()) if start is None else int(start)
-    last = int(observed[year].max()) if end is None else int(end)
+    first, last = observed_years(data, value, year=year, start=start, end=end, source=source)
     # Reshape once; every window is then a pair of columns.
     levels = to_matrix(data, value, region=region, year=year)
     at_start = {c: to_matrix(data, c, region=region, year=year) for c in controls}
