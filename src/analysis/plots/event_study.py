@@ -67,7 +67,7 @@ def event_study_figure(result, lang: str, *, outcome_label: str) -> Figure:
                            lang, level=str(level), p=num(result.pretrend_p_value, lang, 2))
     else:
         subtitle = gettext("Effects with {level}% confidence intervals", lang, level=str(level))
-    ax.set_title(subtitle, fontsize=9)
+    ax.set_title("\n".join(textwrap.wrap(subtitle, 80)), fontsize=9)
     ax.grid(axis="x", visible=False)
     number_axis(ax, lang)
     if np.isfinite(low).any():

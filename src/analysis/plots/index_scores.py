@@ -61,6 +61,7 @@ def index_figure(table: pd.DataFrame, pillars: list[str], lang: str, *, names: d
         ax.scatter(ordered[pillar], y, s=18, marker=markers[i % len(markers)], color=PALETTE[i % len(PALETTE)],
                    zorder=3, label=pillar_label(pillar, lang))
     ax.set_yticks(y, [f"{int(r)}. {names.get(c, c)}" for c, r in zip(ordered.index, ordered["rank"])], fontsize=8)
+    ax.tick_params(axis="y", colors=NATIONAL)
     for label, code in zip(ax.get_yticklabels(), ordered.index):
         if code in highlight:
             label.set_color(ACCENT)
@@ -68,7 +69,6 @@ def index_figure(table: pd.DataFrame, pillars: list[str], lang: str, *, names: d
     ax.set_xlim(0, 1.02 if float(np.nanmax(ordered[pillars + ["composite"]].to_numpy())) <= 1 else None)
     ax.set_xlabel(gettext("Score (0 = lowest, 1 = highest among regions)", lang))
     ax.grid(axis="y", visible=False)
-    fig.legend(loc="outside upper center", ncols=len(pillars) + 1, fontsize=8)
-    ax.tick_params(axis="y", colors=NATIONAL)
+    fig.legend(loc="outside upper center", ncols=2, fontsize=8)
     number_axis(ax, lang, axis="x")
     return fig
