@@ -307,3 +307,25 @@ def test_edited_boundary_file_is_read_again(tmp_path):
     write_geojson(file, {"A": [square(0, 0)], "B": [square(1, 0)]})
     os.utime(file, ns=(time.time_ns(), time.time_ns() + 1_000_000))
     assert _geo.read_vintage(str(file)).codes == {"A", "B"}
+
+
+def test_programme_figures_translated():
+    from types import SimpleNamespace
+
+    years = list(range(2000, 2010))
+    table = pd.DataFrame({"rel_time": [-2, -1, 0, 1, 2], "estimate": [0.01, 0.0, 0.05, 0.08, 0.1],
+                          "se": [0.02, 0.0, 0.02, 0.03, 0.03], "ci_low": [-0.03, 0.0, 0.01, 0.02, 0.04],
+                          "ci_high": [0.05, 0.0, 0.09, 0.14, 0.16]})
+    study = SimpleNamespace(table=table, reference=-1, window=(-2, 2), pretrend_p_value=0.6, alpha=0.05)
+    synthetic = pd.Series(np.linspace(1, 2, 10), index=years)
+    gap = pd.Series(np.r_[np.zeros(5), np.full(5, 0.2)], index=years)
+    synth = SimpleNamespace(treated_unit="KZ-43", treatment_time=2005, synthetic=synthetic, gap=gap)
+    placebos = SimpleNamespace(gaps=pd.DataFrame({"KZ-43": gap, "KZ-55": gap * 0.1}))
+    for lang in ("kk", "ru"):
+        label = indicator_name("grp_per_capita_rel", lang)
+        texts = figure_texts(plots.event_study_figure(study, lang, outcome_label=label))
+        texts += figure_texts(plots.synth_figure(synth, placebos, lang, outcome_label=label,
+                                                 name=region_name("KZ-43", lang)))
+        assert_no_english(texts)
+        assert gettext("Placebo regions", lang) in texts
+        assert "≤ -2" in texts and "≥ 2" in texts  # binned endpoints are marked
