@@ -155,7 +155,7 @@ def appendix_markdown(edition: int, runs: list[RunInfo], data_dir: Path, lang: s
     if runs:
         rows = [[r.page, r.notebook, ", ".join(f"{k}={v}" for k, v in _selecting(r)), _status_text(r.status, lang)]
                 for r in runs]
-        out.append(_table([g("Page"), g("Notebook"), g("Parameters"), g("Status")], rows, (0, 1)))
+        out.append(_table([g("Page"), g("Notebook"), g("Parameters"), g("Status")], rows, (0, 1, 2)))
     else:
         out += [g("No runs have been recorded for this edition."), ""]
     out += [f"## {g('Commands that rerun each page')}", ""]
