@@ -38,6 +38,17 @@ def _line_of(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
+def _set_value(path: Path, needle: str, change) -> int:
+    """Replace the value field of the first line containing ``needle`` by ``change(value)``; its line number."""
+    line = _line_of(path, needle)
+    text = path.read_text(encoding="utf-8").splitlines()
+    fields = text[line - 1].split(",")
+    fields[4] = change(fields[4])
+    text[line - 1] = ",".join(fields)
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return line
+
+
 def _fingerprint(root: Path) -> dict:
     return {p.relative_to(root): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -80,53 +91,33 @@ def test_missing_column(tmp_path):
     assert "code" in err.expected
 
 
-def test_wrong_type(tmp_path):
-    data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ-43,2019,grp_nominal,")
-    _edit(obs, "KZ-43,2019,grp_nominal,,", "KZ-43,2019,grp_nominal,,about ")
-    write_datapackage(data)
-    err = _expect(data, "observations.csv", line, "value", "about")
-    assert "number" in err.expected
-
-
-def test_wrong_type_year(tmp_path):
-    data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ-43,2019,grp_nominal,")
-    _edit(obs, "KZ-43,2019,grp_nominal,", "KZ-43,2019a,grp_nominal,")
-    write_datapackage(data)
-    _expect(data, "observations.csv", line, "year", "2019a")
-
-
-def test_unknown_region_code(tmp_path):
-    data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ-43,2019,grp_nominal,")
-    _edit(obs, "KZ-43,2019,grp_nominal,", "KZ-44,2019,grp_nominal,")
-    write_datapackage(data)
-    err = _expect(data, "observations.csv", line, "region", "KZ-44")
-    assert "regions.csv" in err.expected
-
-
-def test_code_not_valid_for_its_year(tmp_path):
-    data = _copy(tmp_path)
-    obs = data / "observations.csv"
+# One line of observations.csv edited: (text found, its replacement, column the error names,
+# part of the value it shows, part of its expectation); the error names the edited line.
+OBSERVATION_EDITS = {
+    "wrong_type": ("KZ-43,2019,grp_nominal,,", "KZ-43,2019,grp_nominal,,about ", "value", "about", "number"),
+    "wrong_type_year": ("KZ-43,2019,grp_nominal,", "KZ-43,2019a,grp_nominal,", "year", "2019a", None),
+    "unknown_region_code": ("KZ-43,2019,grp_nominal,", "KZ-44,2019,grp_nominal,", "region", "KZ-44", "regions.csv"),
     # Shymkent figures before BNS's back-casts begin, South Kazakhstan after it ceased
-    line = _line_of(obs, "KZ-SKO,2017,grp_nominal,")
-    _edit(obs, "KZ-SKO,2017,grp_nominal,", "KZ-SKO,2019,grp_nominal,")
-    write_datapackage(data)
-    err = _expect(data, "observations.csv", line, "year", "2019")
-    assert "KZ-SKO" in err.expected
+    "code_not_valid_for_its_year": ("KZ-SKO,2017,grp_nominal,", "KZ-SKO,2019,grp_nominal,", "year", "2019", "KZ-SKO"),
+    "missing_territory_marker": ("KZ-35,2010,grp_nominal,pre-2022", "KZ-35,2010,grp_nominal,", "territory", None, None),
+    "negative_population": ("KZ-43,2019,population_jan1,,", "KZ-43,2019,population_jan1,,-", "value", "-",
+                            "population_jan1"),
+    "derived_indicator_stored": ("KZ-43,2019,unemployment_rate,,", "KZ-43,2019,grp_per_capita,,", "indicator",
+                                 "grp_per_capita", None),
+}
 
 
-def test_missing_territory_marker(tmp_path):
+@pytest.mark.parametrize(("old", "new", "column", "value_part", "expected_part"), OBSERVATION_EDITS.values(),
+                         ids=OBSERVATION_EDITS.keys())
+def test_bad_observation(tmp_path, old, new, column, value_part, expected_part):
     data = _copy(tmp_path)
     obs = data / "observations.csv"
-    line = _line_of(obs, "KZ-35,2010,grp_nominal,pre-2022")
-    _edit(obs, "KZ-35,2010,grp_nominal,pre-2022", "KZ-35,2010,grp_nominal,")
+    line = _line_of(obs, old)
+    _edit(obs, old, new)
     write_datapackage(data)
-    _expect(data, "observations.csv", line, "territory")
+    err = _expect(data, "observations.csv", line, column, value_part)
+    if expected_part is not None:
+        assert expected_part in err.expected
 
 
 def test_duplicate_row(tmp_path):
@@ -141,36 +132,11 @@ def test_duplicate_row(tmp_path):
     assert f"row {first}" in err.expected
 
 
-def test_negative_population(tmp_path):
-    data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ-43,2019,population_jan1,,")
-    _edit(obs, "KZ-43,2019,population_jan1,,", "KZ-43,2019,population_jan1,,-")
-    write_datapackage(data)
-    err = _expect(data, "observations.csv", line, "value", "-")
-    assert "population_jan1" in err.expected
-
-
 def test_implausible_rate(tmp_path):
     data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ-43,2019,unemployment_rate,,")
-    text = obs.read_text(encoding="utf-8").splitlines()
-    fields = text[line - 1].split(",")
-    fields[4] = "48.0"
-    text[line - 1] = ",".join(fields)
-    obs.write_text("\n".join(text) + "\n", encoding="utf-8")
+    line = _set_value(data / "observations.csv", "KZ-43,2019,unemployment_rate,,", lambda _: "48.0")
     write_datapackage(data)
     _expect(data, "observations.csv", line, "value", "48")
-
-
-def test_derived_indicator_stored(tmp_path):
-    data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ-43,2019,unemployment_rate,,")
-    _edit(obs, "KZ-43,2019,unemployment_rate,,", "KZ-43,2019,grp_per_capita,,")
-    write_datapackage(data)
-    _expect(data, "observations.csv", line, "indicator", "grp_per_capita")
 
 
 def test_non_utf8_file(tmp_path):
@@ -210,13 +176,8 @@ def test_checksum_mismatch_of_a_boundary_file_in_data_check(tmp_path):
 
 def test_national_sum_mismatch(tmp_path):
     data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ,2019,grp_nominal,")
-    text = obs.read_text(encoding="utf-8").splitlines()
-    fields = text[line - 1].split(",")
-    fields[4] = str(float(fields[4]) * 1.01)  # 1 % off: above the 0.05 % tolerance
-    text[line - 1] = ",".join(fields)
-    obs.write_text("\n".join(text) + "\n", encoding="utf-8")
+    # 1 % off: above the 0.05 % tolerance
+    line = _set_value(data / "observations.csv", "KZ,2019,grp_nominal,", lambda v: str(float(v) * 1.01))
     write_datapackage(data)
     err = _expect(data, "observations.csv", line, "value")
     assert "sum of the regions" in err.expected and "0.05%" in err.expected
@@ -224,13 +185,8 @@ def test_national_sum_mismatch(tmp_path):
 
 def test_national_sum_within_tolerance_passes(tmp_path):
     data = _copy(tmp_path)
-    obs = data / "observations.csv"
-    line = _line_of(obs, "KZ,2019,grp_nominal,")
-    text = obs.read_text(encoding="utf-8").splitlines()
-    fields = text[line - 1].split(",")
-    fields[4] = str(float(fields[4]) * 1.0001)  # 0.01 %: rounding-sized, accepted
-    text[line - 1] = ",".join(fields)
-    obs.write_text("\n".join(text) + "\n", encoding="utf-8")
+    # 0.01 %: rounding-sized, accepted
+    _set_value(data / "observations.csv", "KZ,2019,grp_nominal,", lambda v: str(float(v) * 1.0001))
     write_datapackage(data)
     assert len(D.load_panel("stable", data)) > 0
 
