@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["PanelError", "observed_years", "require_positive", "tidy_panel", "to_matrix"]
+__all__ = ["PanelError", "observed_years", "panel_source", "require_positive", "tidy_panel", "to_matrix"]
 
 LONG_INDICATOR = "indicator"
 LONG_VALUE = "value"
@@ -71,7 +71,16 @@ class PanelError(ValueError):
         return (PanelError, (self.source, self.row, self.column, self.value, self.expected))
 
 
-def _source(panel: pd.DataFrame) -> str:
+def panel_source(panel: pd.DataFrame) -> str:
+    """The name errors give the panel: ``panel.attrs["source"]`` when set, else ``"panel"``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"y": [1.0]})
+    >>> p.attrs["source"] = "kz_panel.csv"
+    >>> panel_source(p), panel_source(pd.DataFrame())
+    ('kz_panel.csv', 'panel')
+    """
     return str(panel.attrs.get("source", "panel"))
 
 
@@ -111,7 +120,7 @@ def tidy_panel(
     """
     if not isinstance(panel, pd.DataFrame):
         raise PanelError("panel", None, None, type(panel).__name__, "a pandas DataFrame")
-    source = _source(panel)
+    source = panel_source(panel)
     columns = list(dict.fromkeys(c for c in columns if c is not None))
     numeric = columns if numeric is None else list(numeric)
     # A shallow copy without attrs: pandas deep-copies attrs (e.g. the loader's set of

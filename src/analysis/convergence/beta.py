@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._panel import PanelError, require_positive, tidy_panel, to_matrix
+from ._panel import PanelError, panel_source, require_positive, tidy_panel, to_matrix
 from ._regression import implied_speed, ols, two_sided_pvalue
 from .results import BetaResult, decide_verdict
 
@@ -63,7 +63,7 @@ def beta(panel: pd.DataFrame, value: str, start: int, end: int, *,
     (4, True)
     """
     controls = tuple(controls or ())
-    source = str(panel.attrs.get("source", "panel"))
+    source = panel_source(panel)
     if not int(end) > int(start):
         raise PanelError(source, None, year, (start, end), "a window with end later than start")
     start, end = int(start), int(end)

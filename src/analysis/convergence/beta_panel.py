@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._panel import PanelError, observed_years, require_positive, tidy_panel
+from ._panel import PanelError, observed_years, panel_source, require_positive, tidy_panel
 from ._regression import implied_speed, ols, two_sided_pvalue
 from .results import BetaResult, decide_verdict
 
@@ -83,7 +83,7 @@ def beta_panel(panel: pd.DataFrame, value: str, *, spell: int = 5, start: int | 
     (48, 'converging')
     """
     controls = tuple(controls or ())
-    source = str(panel.attrs.get("source", "panel"))
+    source = panel_source(panel)
     if int(spell) < 1:
         raise PanelError(source, None, year, spell, "a spell of at least one year")
     spell = int(spell)

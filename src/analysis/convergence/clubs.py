@@ -7,7 +7,7 @@ import pandas as pd
 from scipy import special
 
 from ._hp import hp_trend
-from ._panel import PanelError, require_positive, tidy_panel, to_matrix
+from ._panel import PanelError, panel_source, require_positive, tidy_panel, to_matrix
 from ._logt import HAC_METHODS, LogT
 from .results import CONVERGING, DIVERGING, NO_SIGNIFICANT_CHANGE, Club, ClubsResult
 
@@ -97,7 +97,7 @@ def clubs(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
     >>> r.verdict, len(r.clubs)
     ('converging', 1)
     """
-    source = str(panel.attrs.get("source", "panel"))
+    source = panel_source(panel)
     if not 0 <= trim < 1:
         raise PanelError(source, None, "trim", trim, "a fraction in [0, 1)")
     if hac not in HAC_METHODS:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._panel import PanelError, require_positive, tidy_panel, to_matrix
+from ._panel import PanelError, panel_source, require_positive, tidy_panel, to_matrix
 from .results import MarkovResult, decide_verdict
 
 __all__ = ["markov"]
@@ -82,7 +82,7 @@ def markov(panel: pd.DataFrame, value: str, *, classes: int = 5, relative: bool 
     >>> r.transitions.to_numpy().tolist()
     [[3, 1], [1, 3]]
     """
-    source = str(panel.attrs.get("source", "panel"))
+    source = panel_source(panel)
     columns = [value] + ([weight] if weight else [])
     data = tidy_panel(panel, columns, region=region, year=year)
     require_positive(data, value, region=region, year=year, source=source)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 import pandas as pd
 
-from ._panel import PanelError, observed_years, require_positive, tidy_panel, to_matrix
+from ._panel import PanelError, observed_years, panel_source, require_positive, tidy_panel, to_matrix
 from .beta import HC_TYPES, estimate_window
 
 __all__ = ["rolling_beta"]
@@ -51,7 +51,7 @@ def rolling_beta(panel: pd.DataFrame, value: str, *, window: int = 10, step: int
     [4, 4]
     """
     controls = tuple(controls or ())
-    source = str(panel.attrs.get("source", "panel"))
+    source = panel_source(panel)
     if int(window) < 1 or int(step) < 1:
         raise PanelError(source, None, year, (window, step), "window and step of at least one year")
     if cov_type not in HC_TYPES:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import _dispersion as d
-from ._panel import PanelError, require_positive, tidy_panel
+from ._panel import PanelError, panel_source, require_positive, tidy_panel
 
 __all__ = ["sigma"]
 
@@ -75,7 +75,7 @@ def sigma(panel: pd.DataFrame, value: str, *, region: str = "region", year: str 
     columns = [value] + ([weight] if weight else []) + ([group] if group else [])
     numeric = [value] + ([weight] if weight else [])
     data = tidy_panel(panel, columns, region=region, year=year, numeric=numeric)
-    source = str(panel.attrs.get("source", "panel"))
+    source = panel_source(panel)
     require_positive(data, value, region=region, year=year, source=source)
     data = data[data[value].notna()]
     if weight:
