@@ -37,6 +37,22 @@ __all__ = ["did"]
 FEW_CLUSTERS = 5
 
 
+def treated_warnings(n_units: int, n_clusters: int) -> list[str]:
+    """Warning keys about the treated side: one treated unit, fewer than ``FEW_CLUSTERS`` treated clusters.
+
+    Examples
+    --------
+    >>> treated_warnings(1, 1), treated_warnings(6, 6), treated_warnings(0, 0)
+    (['single_treated_unit', 'few_treated_clusters'], [], [])
+    """
+    keys = []
+    if n_units == 1:
+        keys.append("single_treated_unit")
+    if 0 < n_clusters < FEW_CLUSTERS:
+        keys.append("few_treated_clusters")
+    return keys
+
+
 def did(
     panel: pd.DataFrame,
     outcome: str,
@@ -126,10 +142,7 @@ def did(
     warnings = []
     if treated_units == 0:
         warnings.append("no_post_period")
-    if treated_units == 1:
-        warnings.append("single_treated_unit")
-    if 0 < treated_clusters < FEW_CLUSTERS:
-        warnings.append("few_treated_clusters")
+    warnings += treated_warnings(treated_units, treated_clusters)
     if np.unique(unit_code[d == 0]).size == 0:
         warnings.append("no_untreated_units")
     p_for_verdict = boot.p_value if boot is not None else p_analytic

@@ -30,7 +30,7 @@ from scipy import special
 
 from ._checks import numeric, require_columns, unique_keys
 from ._linalg import Projection, cluster_ols, encode, fixed_effects_design, nested_in
-from .did import FEW_CLUSTERS
+from .did import treated_warnings
 from .results import EventStudyResult
 
 __all__ = ["event_study"]
@@ -141,10 +141,7 @@ def event_study(
         warnings.append("pretrend_test_unavailable")
     n_treated_units = np.unique(unit_code[treated_unit]).size
     treated_clusters = np.unique(clusters[treated_unit]).size
-    if n_treated_units == 1:
-        warnings.append("single_treated_unit")
-    if 0 < treated_clusters < FEW_CLUSTERS:
-        warnings.append("few_treated_clusters")
+    warnings += treated_warnings(n_treated_units, treated_clusters)
     return EventStudyResult(
         outcome=outcome,
         table=table,

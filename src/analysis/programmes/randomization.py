@@ -38,7 +38,7 @@ import pandas as pd
 
 from ._checks import numeric, require_columns, unique_keys
 from ._linalg import Projection, encode, fixed_effects_design
-from .did import FEW_CLUSTERS
+from .did import treated_warnings
 from .results import RandomizationResult
 
 __all__ = ["randomization_inference"]
@@ -169,11 +169,7 @@ def randomization_inference(
     else:
         p_value = (1 + extreme) / (1 + int(valid.sum()))
     treated = int((per_unit > 0).sum())
-    warnings = []
-    if treated == 1:
-        warnings.append("single_treated_unit")
-    if 0 < treated < FEW_CLUSTERS:
-        warnings.append("few_treated_clusters")
+    warnings = treated_warnings(treated, treated)  # units are the clusters
     staggered = np.unique(per_unit[per_unit > 0]).size > 1
     return RandomizationResult(
         statistic=observed,
