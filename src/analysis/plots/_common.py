@@ -23,7 +23,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
-from analysis.i18n import LANGS, format_number
+from analysis.i18n import format_number
 
 #: Resolution of every PNG the book shows; fixed so bytes do not depend on rcParams.
 DPI = 110
@@ -48,13 +48,6 @@ _RC = {
     "legend.frameon": False,
     "svg.hashsalt": "aimaq",
 }
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is one of :data:`analysis.i18n.LANGS`, else raise ``ValueError``."""
-    if lang not in LANGS:
-        raise ValueError(f"lang: unknown language {lang!r}; expected one of {', '.join(LANGS)}")
-    return lang
 
 
 def num(x: float, lang: str, decimals: int = 1) -> str:
