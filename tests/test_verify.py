@@ -42,6 +42,7 @@ def _glue_output(nb, name):
 def test_clean_rerun_matches_every_value(published):
     report = verify(root=published, providers=PROVIDERS, jobs=2)
     assert report.ok, report.mismatches or report.errors
+    assert report.changed_inputs == []  # the rerun had the published run's key
     assert report.runs == 3  # the published (latest) edition: summary and two regions
     names = {c.name for c in report.comparisons}
     assert {"glue:mean", "glue:n_obs", "glue:label", "glue:table:html", "glue:last_value"} <= names
@@ -91,9 +92,12 @@ def test_missing_glue_and_unpublished_run_are_errors(published, tmp_path):
 
     _edit(copy / "runs" / "2022" / "regions" / "KZ-43.ipynb", drop)
     (copy / "runs" / "2022" / "regions" / "KZ-10.ipynb").unlink()
+    status = copy / "runs" / "2022" / "status.json"
+    status.write_text(status.read_text().replace('"key": "', '"key": "stale', 1))
     report = verify(root=published, build_dir=copy, providers=PROVIDERS, notebook="region")
     assert [(c.run, c.name, c.kind) for c in report.mismatches] == [("2022 regions/KZ-43", "glue:last_value", "missing")]
     assert "not published" in report.errors["2022 regions/KZ-10"]
+    assert len(report.changed_inputs) == 1  # one status entry was given a stale key above
 
 
 @pytest.mark.slow

@@ -65,5 +65,9 @@ def verify(
                   f"figures ({report.figures}) counted, not compared.")
     console.print(f"{len(report.comparisons)} values compared over {report.runs} runs in "
                   f"{report.seconds:.1f} s: {len(report.mismatches)} mismatches, {len(report.errors)} errors.")
+    if report.changed_inputs:
+        console.print(f"[yellow]{len(report.changed_inputs)} run(s) have changed inputs (notebook, data or "
+                      f"library) since they were built; run `aimaq run` before verifying them: "
+                      f"{', '.join(report.changed_inputs[:10])}{' …' if len(report.changed_inputs) > 10 else ''}")
     if not report.ok:
         raise typer.Exit(1)

@@ -65,6 +65,7 @@ class VerifyReport:
     errors: dict[str, str] = field(default_factory=dict)
     figures: int = 0
     runs: int = 0
+    changed_inputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -246,6 +247,11 @@ def verify(notebook: str | None = None, region: str | None = None,
         report.errors["selection"] = (f"no run matches notebook={notebook!r} region={region!r} "
                                       f"in editions {editions}")
         return report
+    from analysis.pipeline.status import read_statuses
+
+    published_keys = {}
+    for year in editions:
+        published_keys.update({(year, page): s.key for page, s in read_statuses(year, paths.build_dir).items()})
     jobs_to_run, labels = [], {}
     for run, job, error in plan_jobs(loaded, runs, paths):
         if job is None:
@@ -255,6 +261,10 @@ def verify(notebook: str | None = None, region: str | None = None,
         if not published.is_file():
             report.errors[run.label] = f"not published: {run.output_path} (run aimaq run first)"
             continue
+        if published_keys.get((run.edition, run.page)) not in (None, job.key):
+            # Notebook, data or library changed since this page was built: a
+            # mismatch then says "rebuild", not "the build is not reproducible".
+            report.changed_inputs.append(run.label)
         labels.setdefault(job.key, []).append((run, published))
         jobs_to_run.append(job)
     unique = list({job.key: job for job in jobs_to_run}.values())
