@@ -102,6 +102,13 @@ def test_every_page_links_the_same_page_in_the_other_languages(book):
                 assert target == (site / other / f"{page}.html").resolve() and target.is_file()
 
 
+def test_same_runs_give_a_byte_identical_site(book, tmp_path):
+    paths, _, site = book
+    again = build_book(paths["edition"], project=paths["project"], build_dir=tmp_path / "build",
+                       runs_root=paths["runs_root"], data_dir=paths["data_dir"])
+    assert _tree_digest(again.site) == _tree_digest(site)
+
+
 def test_rerun_note_and_appendix(book):
     _, _, site = book
     kk = visible_text(site / "kk" / "regions" / "KZ-43.html")
