@@ -163,7 +163,7 @@ def test_warm_run_equals_plain_papermill(built, monkeypatch):
     monkeypatch.setenv("AIMAQ_DATA_DIR", str(root / "data"))
     plain = root / "plain.ipynb"
     papermill.execute_notebook(str(root / "notebooks" / "summary.ipynb"), str(plain),
-                               parameters={"year": 2021, "data_dir": ""}, progress_bar=False, cwd=str(root))
+                               parameters={"year": 2021}, progress_bar=False, cwd=str(root))
     output = "_build/runs/2021/summary.ipynb"
     plain_nb = normalise(nbformat.read(plain, 4), "notebooks/summary.ipynb", output, str(root))
     published = (root / output).read_text()

@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = "aimaq-cache-1"
+CACHE_FORMAT = "aimaq-cache-2"  # 2: data_dir="" no longer injected
 _TMP_PREFIX = ".tmp-"
 # Rooms of src/analysis that notebooks never import: editing them must not
 # invalidate executed notebooks.

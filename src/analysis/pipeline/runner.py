@@ -92,10 +92,17 @@ def plan_jobs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
         key = run_key(notebook.read_bytes(), run.parameters, data_keys[run.edition], library)
         job = Job(key=key, notebook_path=str(notebook),
                   notebook_name=relative_to(notebook, paths.root), output_name=run.output_path,
-                  parameters=dict(run.parameters), cwd=str(paths.root), root=str(paths.root),
+                  parameters=_injected(run.parameters), cwd=str(paths.root), root=str(paths.root),
                   env=env, preload=manifest.preload)
         planned.append((run, job, None))
     return planned
+
+
+def _injected(parameters) -> dict:
+    """Parameters papermill injects: ``data_dir = ""`` is the notebooks' default, so it
+    is left out and the executed notebook is byte for byte what the reviewer's
+    ``papermill notebooks/x.ipynb out.ipynb -p year Y [-p region R]`` gives."""
+    return {k: v for k, v in parameters.items() if not (k == "data_dir" and v == "")}
 
 
 def _lock(build_dir: Path):
