@@ -171,3 +171,9 @@ def test_every_message_used_by_notebooks_plots_and_report_is_translated():
     root = Path(__file__).resolve().parents[1]
     roots = [root / "src/analysis/report.py", root / "src/analysis/plots", *sorted((root / "notebooks").glob("*.ipynb"))]
     assert missing_translations(roots) == []
+
+
+def test_empty_data_strings_are_shown_as_missing():
+    frame = pd.DataFrame({"start": ["2007", "", None]})
+    html_kk = report.table_html(frame, [Column("start", "Start", "text")], "kk")
+    assert html_kk.count(">–<") == 2 and ">2007<" in html_kk

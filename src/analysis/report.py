@@ -404,8 +404,9 @@ class Column:
 
     def cell(self, value, lang: str) -> str:
         """The escaped HTML text of one cell."""
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            return "–"
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
+                or (isinstance(value, str) and not value.strip()):
+            return "–"  # missing is shown as missing, in every kind of column
         if self.kind == "number":
             decimals = self.decimals if self.decimals is not None else auto_decimals(float(value))
             return format_number(float(value), lang, decimals=decimals)
