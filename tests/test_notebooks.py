@@ -224,3 +224,10 @@ def test_papermill_error_names_valid_regions(tmp_path):
         papermill.execute_notebook(str(NOTEBOOKS / "region_profile.ipynb"), str(tmp_path / "bad.ipynb"),
                                    parameters={"region": "KZ-99", "year": 2022}, progress_bar=False)
     assert "ParameterError" in str(err.value) and "KZ-43" in str(err.value)
+
+
+@pytest.mark.slow
+def test_same_inputs_give_identical_outputs():
+    first, _ = run_in_process("programme_effects", programme="aral_2007", year=2022)
+    second, _ = run_in_process("programme_effects", programme="aral_2007", year=2022)
+    assert first == second  # figures (PNG bytes), tables, text and glue: seeded and timestamp-free
