@@ -326,6 +326,9 @@ def test_programme_figures_translated():
         texts = figure_texts(plots.event_study_figure(study, lang, outcome_label=label))
         texts += figure_texts(plots.synth_figure(synth, placebos, lang, outcome_label=label,
                                                  name=region_name("KZ-43", lang)))
+        rolling = pd.DataFrame({"start": [2000, 2001], "end": [2010, 2011], "beta": [-0.01, 0.002],
+                                "verdict": ["converging", "no_significant_change"]})
+        texts += figure_texts(plots.rolling_beta_figure(rolling, lang))
         assert_no_english(texts)
-        assert gettext("Placebo regions", lang) in texts
+        assert gettext("Placebo regions", lang) in texts and gettext("Converging", lang) in texts
         assert "≤ -2" in texts and "≥ 2" in texts  # binned endpoints are marked

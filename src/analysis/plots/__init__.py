@@ -32,12 +32,13 @@ from analysis.plots.markov import markov_figure
 from analysis.plots.profile import region_key_figures
 from analysis.plots.rank_intervals import rank_interval_figure
 from analysis.plots.region_trend import region_indicators_figure
+from analysis.plots.rolling import rolling_beta_figure
 from analysis.plots.sigma import sigma_figure
 from analysis.plots.synth import synth_figure
 from analysis.plots.vintages import boundary_vintages_map
 
 __all__ = [
-    "png_bytes", "event_study_figure", "synth_figure", "beta_scatter", "choropleth_map", "clubs_figure", "indicator_coverage", "locator_map",
+    "png_bytes", "rolling_beta_figure", "event_study_figure", "synth_figure", "beta_scatter", "choropleth_map", "clubs_figure", "indicator_coverage", "locator_map",
     "markov_figure", "index_figure", "pillar_label", "rank_interval_figure", "region_key_figures", "region_indicators_figure", "sigma_figure",
     "boundary_vintages_map",
 ]
