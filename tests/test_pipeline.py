@@ -287,3 +287,23 @@ def test_cli_run_reports_failure_table_and_exit_code(tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "Failed runs" in result.output and "broken region page" in result.output
     assert "1 ok" in result.output and "2 failed" in result.output
+
+
+def test_a_notebook_edited_during_a_build_runs_the_source_its_key_names(tmp_path):
+    """The job carries the bytes its key was computed on, so cache and key agree."""
+    from analysis.pipeline.kernel import execute_job, shutdown_all
+    from analysis.pipeline.runner import Paths, plan_jobs
+
+    root = make_project(tmp_path)
+    manifest = load_manifest(root / "notebooks" / "manifest.yml", providers=PROVIDERS)
+    (run, job, _), = [p for p in plan_jobs(manifest, manifest.runs(2021), Paths.resolve(root))
+                      if p[0].page == "regions/KZ-10"]
+    nb = nbformat.read(root / "notebooks" / "region.ipynb", 4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('edited after planning')"))
+    nbformat.write(nb, root / "notebooks" / "region.ipynb")
+    try:
+        outcome = execute_job(job)
+    finally:
+        shutdown_all()
+    assert outcome.status == "ok", outcome.error
+    assert extract_values(json.loads(outcome.notebook))[0]["glue:last_value"] == value("KZ-10", 2021)

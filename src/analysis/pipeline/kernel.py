@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ class Job:
     env: Mapping[str, str] = field(default_factory=dict)
     preload: tuple[str, ...] = ()
     timeout: int = 1800
+    notebook_source: str | None = None  # the bytes the key was computed on (default: read the path)
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,23 @@ def error_of(nb: Mapping[str, Any]) -> str:
     return "notebook failed (see papermill metadata)"
 
 
+def _load(job: Job) -> nbformat.NotebookNode:
+    """The job's notebook through papermill's own loader.
+
+    When the job carries the source its key was computed on, that source is
+    executed (not whatever the file holds by now), so a cache entry always
+    matches its key even if the notebook is edited during a build.
+    """
+    from papermill.iorw import load_notebook_node
+
+    if job.notebook_source is None:
+        return load_notebook_node(job.notebook_path)
+    with tempfile.TemporaryDirectory(prefix="aimaq-nb-") as scratch:
+        copy = Path(scratch) / Path(job.notebook_path).name
+        copy.write_text(job.notebook_source, encoding="utf-8")
+        return load_notebook_node(str(copy))
+
+
 class WarmKernel:
     """One ipykernel kept alive across runs, with heavy imports preloaded.
 
@@ -253,7 +272,6 @@ class WarmKernel:
 
     def _execute(self, job: Job) -> Outcome:
         from papermill.engines import NotebookExecutionManager
-        from papermill.iorw import load_notebook_node
         from papermill.parameterize import parameterize_notebook
         from papermill.execute import prepare_notebook_metadata, remove_error_markers
         from papermill.clientwrap import PapermillNotebookClient
@@ -261,7 +279,7 @@ class WarmKernel:
         if self.km is None:
             self._start()
         self._silent(_RESET_CODE.format(cwd=job.cwd))
-        nb = load_notebook_node(job.notebook_path)
+        nb = _load(job)
         if job.parameters:
             nb = parameterize_notebook(nb, dict(job.parameters), False, kernel_name=KERNEL_NAME)
         nb = prepare_notebook_metadata(nb, job.notebook_name, job.output_name, False)

@@ -89,8 +89,9 @@ def plan_jobs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
         if not notebook.is_file():
             planned.append((run, None, f"notebook not found: {relative_to(notebook, paths.root)}"))
             continue
-        key = run_key(notebook.read_bytes(), run.parameters, data_keys[run.edition], library)
-        job = Job(key=key, notebook_path=str(notebook),
+        source = notebook.read_bytes()
+        key = run_key(source, run.parameters, data_keys[run.edition], library)
+        job = Job(key=key, notebook_path=str(notebook), notebook_source=source.decode("utf-8"),
                   notebook_name=relative_to(notebook, paths.root), output_name=run.output_path,
                   parameters=_injected(run.parameters), cwd=str(paths.root), root=str(paths.root),
                   env=env, preload=manifest.preload)
