@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from analysis.book.appendix import RunInfo, appendix_markdown, code_span, data_checksums, footer_markdown, \
     papermill_command, verify_command
-from analysis.book.assemble import compile_ui_catalogues, config_yaml, static_pages, toc_yaml
+from analysis.book.assemble import Sources, assemble, compile_ui_catalogues, config_yaml, static_pages, toc_yaml
+from analysis.book.glossary import glossary_table, read_glossary
 from analysis.book.build import picker_html
 from analysis.book.pages import languages_present, page_notebook
 from analysis.book.publish import new_site_dir, publish, remove_old_sites
@@ -26,7 +27,7 @@ from analysis.book.sphinx_ext import relative_to_other, switcher_html
 from analysis.book.structure import BookError, read_structure, resolve_structure
 from analysis.cli import app
 from analysis.i18n import LANGS, gettext
-from test_book_fixture import RUNS, executed_notebook
+from test_book_fixture import RUNS, executed_notebook, make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -238,6 +239,80 @@ def test_publish_swaps_a_symlink_and_keeps_the_old_site_until_then(tmp_path):
     assert (link / "index.html").read_text() == "v2" and not first.exists()
     assert oct(second.stat().st_mode & 0o777) == "0o755"
     assert not os.path.isabs(os.readlink(link))  # the site can move with _build
+
+
+# --- glossary page ---------------------------------------------------------
+
+GLOSSARY_HEADERS = {  # written out by hand: the page's language first, then the others in en, ru, kk order
+    "kk": ["Қазақша", "Ағылшынша", "Орысша", "Түсіндірме", "Сәйкестендіргіш"],
+    "ru": ["Русский", "Английский", "Казахский", "Пояснение", "Идентификатор"],
+    "en": ["English", "Russian", "Kazakh", "Note", "Identifier"],
+}
+
+
+def _glossary_rows(page_text: str) -> tuple[list[str], list[list[str]]]:
+    import lxml.html
+
+    table = lxml.html.fragment_fromstring(page_text[page_text.index("<table"):page_text.index("</table>") + 8])
+    headers = [th.text_content() for th in table.xpath(".//thead//th")]
+    rows = [[td.text_content() for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")]
+    return headers, rows
+
+
+@pytest.fixture
+def assembled_glossary(tmp_path):
+    """The fixture project assembled (no Sphinx), with a glossary.csv holding markup and a comma in a note."""
+    paths = make_project(tmp_path)
+    csv_text = ("term_id,en,ru,kk,note\n"
+                "region,region,регион,өңір,general word\n"
+                "evil,<script>alert(1)</script>,a & b,«c»,\"x, <b>y</b>\"\n"
+                "sez,special economic zone (SEZ),специальная экономическая зона (СЭЗ),арнайы экономикалық аймақ (АЭА),\n")
+    (paths["project"] / "book" / "glossary.csv").write_text(csv_text, encoding="utf-8")
+    _, trees = assemble(Sources(paths["project"], paths["runs_root"] / "2023", paths["data_dir"], 2023),
+                        tmp_path / "src")
+    return paths, trees
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_page_gets_the_table_of_glossary_csv(assembled_glossary, lang):
+    _, trees = assembled_glossary
+    text = (trees[lang] / "glossary.md").read_text(encoding="utf-8")
+    from test_book_fixture import STATIC
+
+    assert text.startswith(STATIC["glossary"][lang].rstrip("\n"))  # the prose stays, the table follows it
+    headers, rows = _glossary_rows(text)
+    assert headers == GLOSSARY_HEADERS[lang]
+    order = {"kk": ["kk", "en", "ru"], "ru": ["ru", "en", "kk"], "en": ["en", "ru", "kk"]}[lang]
+    expected = [
+        {"en": "region", "ru": "регион", "kk": "өңір", "note": "general word", "id": "region"},
+        {"en": "<script>alert(1)</script>", "ru": "a & b", "kk": "«c»", "note": "x, <b>y</b>", "id": "evil"},
+        {"en": "special economic zone (SEZ)", "ru": "специальная экономическая зона (СЭЗ)",
+         "kk": "арнайы экономикалық аймақ (АЭА)", "note": "", "id": "sez"},
+    ]
+    assert rows == [[e[c] for c in order] + [e["note"], e["id"]] for e in expected]  # file order, text exact
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "\n\n" not in text[text.index("<table"):]  # a blank line would end MyST's HTML block
+
+
+def test_real_glossary_table_has_every_term_in_file_order():
+    import csv
+
+    with (ROOT / "book" / "glossary.csv").open(encoding="utf-8", newline="") as fh:
+        terms = list(csv.DictReader(fh))
+    headers, rows = _glossary_rows(glossary_table(read_glossary(ROOT / "book" / "glossary.csv"), "kk"))
+    assert headers == GLOSSARY_HEADERS["kk"]
+    assert [r[0] for r in rows] == [t["kk"] for t in terms] and [r[-1] for r in rows] == [t["term_id"] for t in terms]
+
+
+def test_glossary_csv_problems_are_named(tmp_path):
+    with pytest.raises(BookError, match="glossary.csv: missing"):
+        read_glossary(tmp_path / "glossary.csv")
+    (tmp_path / "glossary.csv").write_text("term_id,en,ru,kk\nx,a,b,c\n", encoding="utf-8")
+    with pytest.raises(BookError, match="header"):
+        read_glossary(tmp_path / "glossary.csv")
+    (tmp_path / "glossary.csv").write_text("term_id,en,ru,kk,note\nx,a,b\n", encoding="utf-8")
+    with pytest.raises(BookError, match="line 2: expected 5 columns"):
+        read_glossary(tmp_path / "glossary.csv")
 
 
 # --- UI catalogues ---------------------------------------------------------

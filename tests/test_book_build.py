@@ -39,10 +39,13 @@ def _build(paths, **kwargs):
 
 
 def visible_text(page: Path) -> str:
-    """What a reader sees or hears: text nodes and title/placeholder/aria-label/alt attributes."""
+    """What a reader sees or hears in the page's language: text and title/placeholder/aria-label/alt."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     for tag in soup(["script", "style", "code", "pre"]):
         tag.decompose()  # code is commands and identifiers, not language
+    page_lang = soup.html.get("lang") if soup.html else None
+    for tag in soup.find_all(lambda t: t.name != "html" and t.has_attr("lang") and t["lang"] != page_lang):
+        tag.decompose()  # text marked as another language (the glossary's columns, the switcher) is meant so
     parts = [s for s in soup.find_all(string=True) if not isinstance(s, (Comment, Doctype, Declaration))]
     for tag in soup.find_all(True):
         parts += [str(tag[a]) for a in ("title", "placeholder", "aria-label", "alt") if tag.has_attr(a)]
@@ -161,6 +164,22 @@ def test_no_single_english_ui_word_left_on_kk_pages(book):
         if page == "reproducibility":  # package and file names are names, not chrome
             words = {w for w in words if w[0].isupper()}
         assert words == set(), page
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_glossary_page_shows_the_glossary_table(book, lang):
+    _, _, site = book
+    soup = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf-8"), "html.parser")
+    table = soup.select_one("article table.aimaq-glossary")
+    assert table is not None, "the glossary page has no table"
+    rows = table.select("tbody tr")
+    with (ROOT / "book" / "glossary.csv").open(encoding="utf-8", newline="") as fh:
+        import csv
+
+        terms = list(csv.DictReader(fh))
+    assert [r.find("td").get_text() for r in rows] == [t[lang] for t in terms]
+    index = (site / lang / "searchindex.js").read_text(encoding="utf-8")
+    assert {"kk": "\"үлестірім\"", "ru": "\"предельн\"", "en": "\"ergod\""}[lang] in index  # searchable (stemmed in ru, en)
 
 
 def test_kk_search_page_and_translations_are_kazakh(book):

@@ -125,6 +125,7 @@ def make_project(root: Path, runs: dict | None = None, static: dict | None = Non
     (project / "book").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", project / "_config.yml")
     shutil.copy(ROOT / "book" / "structure.yml", project / "book" / "structure.yml")
+    shutil.copy(ROOT / "book" / "glossary.csv", project / "book" / "glossary.csv")  # the glossary page's table
     for folder in ("_static", "_templates", "locale"):
         if (ROOT / "book" / folder).is_dir():
             shutil.copytree(ROOT / "book" / folder, project / "book" / folder)

@@ -6,7 +6,9 @@ For each language ``L`` the tree ``<dest>/<L>/`` holds
   language-dependent keys set (title, Sphinx ``language``, search placeholder,
   the switcher's configuration);
 * ``_toc.yml``: the parts of ``book/structure.yml`` with translated captions;
-* the static prose of ``book/content/L/`` (with its images);
+* the static prose of ``book/content/L/`` (with its images), the glossary
+  page closed by its table built from ``book/glossary.csv``
+  (:mod:`analysis.book.glossary`);
 * one ``<page>.ipynb`` per run of the edition, filtered to ``L``
   (:func:`analysis.book.pages.page_notebook`) and closed by its rerun note;
 * ``reproducibility.md``, the appendix;
@@ -36,6 +38,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from analysis.book.appendix import RunInfo, appendix_markdown, footer_markdown
+from analysis.book.glossary import GLOSSARY_PAGE, append_glossary_table
 from analysis.book.pages import languages_present, page_notebook
 from analysis.book.sphinx_ext import LOCALE_FOLDER
 from analysis.book.structure import APPENDIX_PAGE, BookError, BookPlan, read_structure, resolve_structure
@@ -203,6 +206,9 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
     if (sources.content / lang).is_dir():
         shutil.copytree(sources.content / lang, tree)
     tree.mkdir(parents=True, exist_ok=True)
+    if GLOSSARY_PAGE in plan.pages and (tree / f"{GLOSSARY_PAGE}.md").is_file():
+        # The prose introduces the table; the terms themselves live only in glossary.csv.
+        append_glossary_table(tree / f"{GLOSSARY_PAGE}.md", sources.project / "book" / "glossary.csv", lang)
     base = yaml.safe_load((sources.project / "_config.yml").read_text(encoding="utf-8")) or {}
     (tree / "_config.yml").write_text(yaml.safe_dump(config_yaml(base, lang, sources.edition), allow_unicode=True,
                                                      sort_keys=True), encoding="utf-8")
