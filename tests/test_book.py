@@ -345,6 +345,10 @@ def test_compiled_ui_catalogues_translate_through_stdlib_gettext(tmp_path):
     ru = stdlib_gettext.translation("sphinx", localedir=folder, languages=["ru"])
     assert ru.gettext("Search Results") == "Результаты поиска"  # Sphinx's own ru, merged under ours
     assert ru.gettext("Back to top") == "Наверх"  # a gap of the shipped ru catalogue, filled by us
+    # Figure captions are numbered through these (Sphinx's numfig_format); kk had English "Fig. 1".
+    assert kk.gettext("Fig. %s") == "Сурет %s" and kk.gettext("Table %s") == "Кесте %s"
+    assert kk.gettext("Link to this image") == "Осы суретке сілтеме"
+    assert ru.gettext("Fig. %s") == "Рис. %s" and ru.gettext("Link to this definition") == "Ссылка на это определение"
     js = (folder / "kk" / "LC_MESSAGES" / "sphinx.js").read_text(encoding="utf-8")
     messages = json.loads(js[js.index("(") + 1: js.rindex(")")])["messages"]
     assert messages["Search Results"] == "Іздеу нәтижелері"

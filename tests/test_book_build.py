@@ -158,12 +158,20 @@ def test_no_english_sentence_on_kk_and_ru_pages(book, lang):
 def test_no_single_english_ui_word_left_on_kk_pages(book):
     _, _, site = book
     allowed = {"English", "Ctrl", "K", "SHA", "PDF", "JavaScript"}  # a language's own name; keys; names
-    for page in ("regions/KZ-43", "convergence", "search", "reproducibility"):
+    for page in ("regions/KZ-43", "convergence", "search", "reproducibility", "intro"):
         text = visible_text(site / "kk" / f"{page}.html")
         words = set(re.findall(r"\b[A-Za-z][A-Za-z]+\b", text)) - allowed
         if page == "reproducibility":  # package and file names are names, not chrome
             words = {w for w in words if w[0].isupper()}
         assert words == set(), page
+
+
+@pytest.mark.parametrize("lang, prefix", [("kk", "Сурет 1"), ("ru", "Рис. 1"), ("en", "Fig. 1")])
+def test_figure_numbers_are_in_the_page_language(book, lang, prefix):
+    _, _, site = book
+    captions = [re.sub(r"\s+", " ", m).strip() for m in
+                re.findall(r'<span class="caption-number">(.*?)</span>', (site / lang / "intro.html").read_text("utf-8"))]
+    assert captions == [prefix]
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])

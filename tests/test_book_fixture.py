@@ -46,13 +46,15 @@ RUNS = {
     }),
 }
 
+_FIGURE = "```{{figure}} img/scheme.png\n:name: fig-scheme\n\n{caption}\n```\n"
 STATIC = {
     "index": {"kk": "# Қазақстандағы өңірлік теңсіздік\n\nЖылдық баяндама.\n",
               "ru": "# Региональное неравенство в Казахстане\n\nЕжегодный доклад.\n",
               "en": "# Regional inequality in Kazakhstan\n\nThe annual report.\n"},
-    "intro": {"kk": "# Кіріспе\n\nСелективті өңірлік саясат туралы.\n",
-              "ru": "# Введение\n\nО селективной региональной политике.\n",
-              "en": "# Introduction\n\nOn selective regional policy.\n"},
+    # A numbered figure: its caption prefix ("Fig. 1") comes from Sphinx's catalogue of the language.
+    "intro": {"kk": "# Кіріспе\n\nСелективті өңірлік саясат туралы.\n\n" + _FIGURE.format(caption="Саясат құрылымы"),
+              "ru": "# Введение\n\nО селективной региональной политике.\n\n" + _FIGURE.format(caption="Структура политики"),
+              "en": "# Introduction\n\nOn selective regional policy.\n\n" + _FIGURE.format(caption="Policy structure")},
     "glossary": {"kk": "# Глоссарий\n\nТерминдер.\n", "ru": "# Глоссарий\n\nТермины.\n", "en": "# Glossary\n\nTerms.\n"},
 }
 
@@ -134,6 +136,9 @@ def make_project(root: Path, runs: dict | None = None, static: dict | None = Non
             path = project / "book" / "content" / lang / f"{name}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+            if "img/scheme.png" in text:
+                (path.parent / "img").mkdir(exist_ok=True)
+                (path.parent / "img" / "scheme.png").write_bytes(png_bytes(f"scheme {lang}"))
     runs_root = root / "build" / "runs"
     statuses = {}
     for page, (notebook, parameters, texts) in runs.items():
