@@ -316,10 +316,7 @@ def test_script_in_data_never_runs(hostile_book):
             assert "<script>alert(" in article.get_text()  # shown to the reader as text
 
 
-@pytest.mark.parametrize("page", ["regions/KZ-99.html", "reproducibility.html",
-                                  pytest.param("regions/KZ-43.html", marks=pytest.mark.xfail(strict=True, reason=(
-                                      "analysis.report.escape turns ' into '&\\#x27;' (HTML entity, then its # "
-                                      "Markdown-escaped), so the page shows '&#x27;' literally; fix in report.py")))])
+@pytest.mark.parametrize("page", ["regions/KZ-99.html", "reproducibility.html", "regions/KZ-43.html"])
 def test_script_in_data_is_shown_exactly_as_in_the_data(hostile_book, page):
     _, _, site, _ = hostile_book
     for lang in LANGS:

@@ -55,6 +55,19 @@ def test_data_strings_are_escaped_but_templates_are_not():
         assert "&lt;script&gt;" in text
 
 
+def test_quotes_in_data_reach_the_page_as_quotes_not_entities():
+    # an entity such as &#x27; would get its '#' Markdown-escaped and be shown literally
+    name = "Qyzylorda's \"oblys\" <b> & *x*"
+    assert report.escape(name) == "Qyzylorda's \"oblys\" &lt;b&gt; &amp; \\*x\\*"
+    with report.capture() as out:
+        report.paragraph("{region} belongs to no club.", region=name)
+        report.table(pd.DataFrame({"name": [name]}), [Column("name", "Name", "text")])
+    for o in out:
+        text = o["data"].get("text/markdown") or o["data"].get("text/html")
+        assert "Qyzylorda's \"oblys\"" in text
+        assert "&#x27;" not in text and "&quot;" not in text and "&lt;b&gt; &amp;" in text
+
+
 def test_table_headers_cells_and_missing_values():
     frame = pd.DataFrame({"indicator": ["unemployment_rate", "unemployment_rate"], "year": [2022, 2021],
                           "value": [1234.5, np.nan], "share": [0.25, 0.5], "region": ["KZ-43", "KZ-55"]})

@@ -126,14 +126,26 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~>!$])")
 
 
 def escape(text: str) -> str:
-    """Escape a string from data for a Markdown/HTML page (``<``, ``&``, ``*``, ``[`` …).
+    """Escape a string from data for Markdown/HTML *text* (``<``, ``>``, ``&``, ``*``, ``[`` …).
+
+    Quotes are kept: text needs no quote escaping, and an entity such as
+    ``&#x27;`` would get its ``#`` Markdown-escaped and reach the page
+    literally. (No attribute value is built from data here; one would need
+    ``html.escape(value, quote=True)``.)
 
     Examples
     --------
     >>> escape("<b>A*B</b>")
     '&lt;b&gt;A\\\\*B&lt;/b&gt;'
+    >>> escape("Qyzylorda's oblys")
+    "Qyzylorda's oblys"
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=True))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _html_text(str(text)))
+
+
+def _html_text(text: str) -> str:
+    """HTML-escape text content: ``&``, ``<``, ``>`` (quotes only matter inside attributes)."""
+    return html.escape(text, quote=False)
 
 
 @dataclass(frozen=True)
@@ -415,19 +427,19 @@ class Column:
         if self.kind == "year":
             return str(int(value))
         if self.kind == "region":
-            return html.escape(region_name(str(value), lang))
+            return _html_text(region_name(str(value), lang))
         if self.kind == "indicator":
-            return html.escape(indicator_name(str(value), lang))
+            return _html_text(indicator_name(str(value), lang))
         if self.kind == "key":
-            return html.escape(key_text(str(value), lang))
+            return _html_text(key_text(str(value), lang))
         if self.kind == "message":
-            return html.escape(gettext(str(value), lang))
+            return _html_text(gettext(str(value), lang))
         if self.kind == "percent":
             return format_percent(float(value), lang, decimals=self.decimals if self.decimals is not None else 0)
         if self.kind == "value":
-            return html.escape(_text_of(value, lang, markdown=False))
+            return _html_text(_text_of(value, lang, markdown=False))
         if self.kind in ("text", "localised"):
-            return html.escape(str(value))
+            return _html_text(str(value))
         raise ValueError(f"column {self.field!r}: unknown kind {self.kind!r}")
 
 
@@ -454,11 +466,11 @@ def table_html(frame: pd.DataFrame, columns: Sequence[Column], lang: str, captio
     parts = ['<table class="aimaq-table">']
     if caption:
         cap = gettext(caption, lang, **_resolve(caption_values, lang, markdown=False))
-        parts.append(f"<caption>{html.escape(cap)}</caption>")
+        parts.append(f"<caption>{_html_text(cap)}</caption>")
     parts.append("<thead><tr>")
     for column in columns:
         align = ' style="text-align:right"' if column.kind in _NUMERIC_KINDS else ""
-        parts.append(f"<th{align}>{html.escape(gettext(column.header, lang))}</th>")
+        parts.append(f"<th{align}>{_html_text(gettext(column.header, lang))}</th>")
     parts.append("</tr></thead><tbody>")
     for row in frame[sources].itertuples(index=False, name=None):
         parts.append("<tr>")
