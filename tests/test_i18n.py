@@ -191,6 +191,52 @@ def test_every_entry_has_kk_ru_en_with_the_same_placeholders():
                 assert CYRILLIC.search(translated.text), f"{where}: not Cyrillic: {translated.text!r}"
 
 
+# --- terminology agreed with the prose (book/glossary.csv is the single source) ----------
+
+# (lang, glossary term_id, retired wording) -- the glossary form replaces the retired one.
+RETIRED_WORDING = [
+    ("kk", "weighted_cv", r"санымен\s+өлшенген"),
+    ("kk", "distribution_dynamics", r"бөлініс\w*\s+серпін"),
+    ("kk", "ergodic_distribution", r"ұзақ\s+мерзімді\s+бөлініс"),
+    ("kk", "boundary_vintage", r"шекара\s+кезең"),
+    ("kk", "selection_rule", r"іріктеу\s+шарт"),  # the kk twin of ru "условие отбора"
+    ("ru", "ergodic_distribution", r"долгосрочн\w*\s+(распределени|перспектив)"),
+    ("ru", "boundary_vintage", r"период\w*\s+границ"),
+    ("ru", "selection_rule", r"услови\w+\s+отбора"),
+]
+# Catalogues of other rooms not yet moved to the agreed wording (listed for their owners).
+PENDING_DOMAINS = {"report", "plots"}
+
+
+def _glossary() -> dict[str, dict[str, str]]:
+    import csv
+
+    with (ROOT / "book" / "glossary.csv").open(encoding="utf-8", newline="") as fh:
+        return {row["term_id"]: row for row in csv.DictReader(fh)}
+
+
+def test_retired_wording_is_not_the_glossary_form():
+    glossary = _glossary()
+    for lang, term, retired in RETIRED_WORDING:
+        assert not re.search(retired, glossary[term][lang], re.I), (lang, term)
+
+
+@pytest.mark.parametrize("domain", [
+    pytest.param(d, marks=pytest.mark.xfail(reason=f"{d}.po: agreed terminology pending (owned by another room)"))
+    if d in PENDING_DOMAINS else d
+    for d in sorted({p.stem for p in (ROOT / "src/analysis/i18n/locale").glob("*/LC_MESSAGES/*.po")})
+])
+def test_catalogues_use_the_agreed_glossary_terms(domain):
+    found = []
+    for lang in ("kk", "ru"):
+        path = ROOT / "src/analysis/i18n/locale" / lang / "LC_MESSAGES" / f"{domain}.po"
+        for entry in read_domain(path, lang) if path.is_file() else []:
+            found += [f"{lang}/{domain}.po line {entry.lineno}: {term}: {entry.text!r}"
+                      for _, term, retired in (r for r in RETIRED_WORDING if r[0] == lang)
+                      if re.search(retired, entry.text, re.I)]
+    assert found == []
+
+
 # analysis.report's helpers take a msgid (or a result key) as their first argument.
 REPORT_MESSAGES = ("title", "heading", "paragraph", "text", "Msg")
 REPORT_KEYS = ("key_paragraph", "key_sentence", "Key")
