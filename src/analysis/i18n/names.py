@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
+from pathlib import Path
 
 _LANGS = ("kk", "ru", "en")
 _ID_COLUMNS = {
@@ -26,12 +28,38 @@ class NameUnavailable(LookupError):
         return self.args[0]
 
 
-@functools.lru_cache(maxsize=8)
+def _file_stamp(table: str, data_dir: str | None) -> tuple[int, int] | None:
+    """``(mtime_ns, size)`` of ``<data_dir>/<table>.csv``, or ``None`` when it can't be seen.
+
+    Part of the cache key, so that a long-lived kernel reads the names again
+    after ``regions.csv`` or ``indicators.csv`` changes.
+    """
+    try:
+        from analysis.data.paths import resolve_data_dir
+
+        folder = resolve_data_dir(data_dir)
+    except ImportError:  # analysis.data unavailable: the loader reports that itself
+        folder = Path(data_dir) if data_dir else None
+    if folder is None:
+        return None
+    try:
+        stat = os.stat(Path(folder) / f"{table}.csv")
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def name_table(table: str, data_dir: str | None = None) -> dict[str, dict[str, str]]:
     """``{code: {lang: name}}`` of ``"regions"`` or ``"indicators"``.
 
-    Read once per data directory through ``analysis.data.load_<table>``.
+    Read through ``analysis.data.load_<table>``, once per data directory and
+    version of ``<table>.csv`` (its modification time and size).
     """
+    return _name_table(table, data_dir, _file_stamp(table, data_dir))
+
+
+@functools.lru_cache(maxsize=16)
+def _name_table(table: str, data_dir: str | None, stamp: tuple[int, int] | None) -> dict[str, dict[str, str]]:
     try:
         data = importlib.import_module("analysis.data")
         loader = getattr(data, f"load_{table}")
@@ -51,6 +79,9 @@ def name_table(table: str, data_dir: str | None = None) -> dict[str, dict[str, s
             if f"name_{lang}" in frame.columns and isinstance(row[f"name_{lang}"], str)
         }
     return names
+
+
+name_table.cache_clear = _name_table.cache_clear  # type: ignore[attr-defined]
 
 
 def _lookup(table: str, code: str, lang: str, data_dir: str | None) -> str:
