@@ -54,6 +54,27 @@ def test_format_percent_places_sign_by_locale():
     assert i18n.format_percent(0.5, "en", decimals=0) == "50%"
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_signs_and_percent_spacing_follow_babels_locale_data(lang):
+    """Negative numbers carry the locale's own minus sign and percentages its own spacing.
+
+    CLDR (Babel 2.x) gives kk and ru the hyphen-minus as minusSign (not U+2212) and a
+    percent pattern of ``#,##0 %`` (no-break space) in ru but ``#,##0%`` in kk.
+    """
+    from babel.numbers import format_decimal, format_percent, get_minus_sign_symbol
+
+    minus = get_minus_sign_symbol(lang)
+    assert i18n.format_number(-0.5, lang) == format_decimal(-0.5, locale=lang)
+    assert i18n.format_number(-1234.5, lang).startswith(minus)
+    assert i18n.format_signed(-1.26, lang).startswith(minus)
+    assert i18n.format_percent(-0.071, lang).startswith(minus)
+    assert i18n.format_percent(0.07, lang, decimals=0) == format_percent(0.07, locale=lang)
+    assert i18n.format_percent(-0.07, lang, decimals=0) == format_percent(-0.07, locale=lang)
+    # Written out by hand as well, so that a change in Babel's data shows up here.
+    assert (i18n.format_number(-0.5, lang), i18n.format_percent(0.07, lang, decimals=0)) == {
+        "kk": ("-0,5", "7%"), "ru": ("-0,5", f"7{NBSP}%"), "en": ("-0.5", "7%")}[lang]
+
+
 def test_format_year_and_signed():
     assert i18n.format_year(2024, "ru") == "2024"
     assert i18n.format_year(2024.0, "kk") == "2024"
