@@ -91,6 +91,36 @@ def test_notebooks_are_thin_clean_and_deterministic_files(name):
     assert all("remove-input" in c["metadata"].get("tags", []) for c in code_cells(nb)[1:])
 
 
+def _imports(name):
+    """``(module, imported name)`` of every ``from module import name`` in a notebook's code."""
+    found = []
+    for cell in code_cells(load(name)):
+        for node in ast.walk(ast.parse(source(cell))):
+            if isinstance(node, ast.ImportFrom):
+                found += [(node.module, alias.name) for alias in node.names]
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETERS))
+def test_notebooks_import_the_library_rooms_public_api(name):
+    # notebooks are thin views: they use what a room exports, not its private module layout
+    import analysis.programmes
+
+    deep = [(m, n) for m, n in _imports(name) if m and m.startswith("analysis.programmes.")]
+    assert deep == [], f"{name}: import these from analysis.programmes: {deep}"
+    for module, imported in _imports(name):
+        if module == "analysis.programmes":
+            assert imported in analysis.programmes.__all__, (name, imported)
+
+
+def test_programmes_exports_evaluate_programme():
+    from analysis.programmes import __all__, evaluate_programme
+    from analysis.programmes.evaluate import evaluate_programme as direct
+
+    assert "evaluate_programme" in __all__ and evaluate_programme is direct
+    assert any(m == "analysis.programmes" and n == "evaluate_programme" for m, n in _imports("programme_effects"))
+
+
 # ------------------------------------------------------------------ validation (fast, in process)
 
 @pytest.mark.parametrize("name", sorted(PARAMETERS))
