@@ -46,7 +46,7 @@ RUNS = {
     }),
 }
 
-_FIGURE = "```{{figure}} img/scheme.png\n:name: fig-scheme\n\n{caption}\n```\n"
+_FIGURE = "```{{figure}} img/scheme.png\n:name: fig-scheme\n:alt: {caption}\n\n{caption}\n```\n"
 STATIC = {
     "index": {"kk": "# Қазақстандағы өңірлік теңсіздік\n\nЖылдық баяндама.\n",
               "ru": "# Региональное неравенство в Казахстане\n\nЕжегодный доклад.\n",
