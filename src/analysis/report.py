@@ -372,15 +372,24 @@ def figure(draw: Callable[[str], "object"], alt: str, **alt_values) -> None:
     ``metadata["aimaq"]["alt"]`` and is also the output's ``text/plain``.
     """
     from analysis.plots import png_bytes
+    from analysis.plots._common import same_figure_across_languages
 
-    for lang in LANGS:
-        fig = draw(lang)
-        try:
-            png = png_bytes(fig)
-        finally:
+    # Figure functions that support it build their artists for the first language
+    # and only swap the texts for the others (same PNG bytes, a fraction of the time).
+    figures: list = []
+    try:
+        with same_figure_across_languages():
+            for lang in LANGS:
+                fig = draw(lang)
+                if not any(fig is f for f in figures):
+                    figures.append(fig)
+                png = png_bytes(fig)
+                alt_text = gettext(alt, lang, **_resolve(alt_values, lang, markdown=False))
+                _emit({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt_text}, lang,
+                      alt=alt_text)
+    finally:
+        for fig in figures:
             _close(fig)
-        alt_text = gettext(alt, lang, **_resolve(alt_values, lang, markdown=False))
-        _emit({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt_text}, lang, alt=alt_text)
 
 
 def _close(fig) -> None:

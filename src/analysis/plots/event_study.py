@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, MUTED, NATIONAL, new_figure, num, number_axis, styled
+from analysis.plots._common import ACCENT, MUTED, NATIONAL, keep, new_figure, num, number_axis, reused, styled
 
 
 @styled
@@ -41,6 +41,28 @@ def event_study_figure(result, lang: str, *, outcome_label: str) -> Figure:
     -------
     matplotlib.figure.Figure
     """
+    key = ("event_study_figure",)
+    built = reused(key, result)
+    if built is None:
+        built = _draw_event_study(result)
+        keep(key, (result,), built)
+    fig, ax = built
+    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    ax.set_xlabel(gettext("Years since the programme started (−1 = reference year)", lang))
+    ax.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
+    level = round((1 - result.alpha) * 100)
+    if math.isfinite(result.pretrend_p_value):
+        subtitle = gettext("Effects with {level}% confidence intervals; test of no effect before the start: p = {p}",
+                           lang, level=str(level), p=num(result.pretrend_p_value, lang, 2))
+    else:
+        subtitle = gettext("Effects with {level}% confidence intervals", lang, level=str(level))
+    ax.set_title("\n".join(textwrap.wrap(subtitle, 80)), fontsize=9)
+    number_axis(ax, lang)
+    return fig
+
+
+def _draw_event_study(result):
+    """The language-independent artists: ``(figure, axes)``."""
     table = result.table.sort_values("rel_time")
     fig, ax = new_figure(figsize=(7.0, 3.9))
     rel = table["rel_time"].to_numpy()
@@ -59,18 +81,8 @@ def event_study_figure(result, lang: str, *, outcome_label: str) -> Figure:
     labels[0] = "≤ " + labels[0]
     labels[-1] = "≥ " + labels[-1]
     ax.set_xticks(ticks, labels)
-    ax.set_xlabel(gettext("Years since the programme started (−1 = reference year)", lang))
-    ax.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
-    level = round((1 - result.alpha) * 100)
-    if math.isfinite(result.pretrend_p_value):
-        subtitle = gettext("Effects with {level}% confidence intervals; test of no effect before the start: p = {p}",
-                           lang, level=str(level), p=num(result.pretrend_p_value, lang, 2))
-    else:
-        subtitle = gettext("Effects with {level}% confidence intervals", lang, level=str(level))
-    ax.set_title("\n".join(textwrap.wrap(subtitle, 80)), fontsize=9)
     ax.grid(axis="x", visible=False)
-    number_axis(ax, lang)
     if np.isfinite(low).any():
         pad = 0.1 * (np.nanmax(high) - np.nanmin(low) or 1.0)
         ax.set_ylim(np.nanmin(low) - pad, np.nanmax(high) + pad)
-    return fig
+    return fig, ax

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis.i18n import gettext, indicator_name, region_name
-from analysis.plots._common import ACCENT, NATIONAL, new_figure, number_axis, styled, year_axis
+from analysis.plots._common import ACCENT, NATIONAL, keep, new_figure, number_axis, reused, styled, year_axis
 
 #: Years used for the region's dashed trend line (the recent path, not the whole history).
 TREND_YEARS = 10
@@ -78,6 +78,25 @@ def region_indicators_figure(
     missing = [c for c in ["region", "year", *indicators] if c not in panel.columns]
     if missing:
         raise ValueError(f"panel: missing columns {', '.join(missing)}; expected region, year and the indicators")
+    key = ("region_indicators_figure", region, tuple(indicators), ncols)
+    built = reused(key, panel, national)
+    if built is None:
+        built = _draw_indicators(panel, national, region, indicators, ncols)
+        keep(key, (panel, national), built)
+    fig, axes, legend = built
+    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    for ax, indicator in zip(axes, indicators):
+        ax.set_title("\n".join(textwrap.wrap(indicator_name(indicator, lang, data_dir), 40)), fontsize=8.5)
+        number_axis(ax, lang)
+    labels = [region_name(region, lang, data_dir), gettext("Kazakhstan", lang), gettext("Range of regions", lang),
+              gettext("Linear trend", lang)]
+    for text, label in zip(legend.get_texts(), labels):
+        text.set_text(label)
+    return fig
+
+
+def _draw_indicators(panel: pd.DataFrame, national: pd.DataFrame, region: str, indicators: list[str], ncols: int):
+    """The language-independent artists: ``(figure, axes of the indicators, legend)``."""
     ncols = min(ncols, len(indicators))
     nrows = math.ceil(len(indicators) / ncols)
     height = 2.5 * nrows + 0.6
@@ -97,16 +116,14 @@ def region_indicators_figure(
         trend = _trend(years, values)
         if trend is not None:
             ax.plot(*trend, color=ACCENT, linewidth=1.0, linestyle="--")
-        ax.set_title("\n".join(textwrap.wrap(indicator_name(indicator, lang, data_dir), 40)), fontsize=8.5)
         year_axis(ax, nbins=5)
-        number_axis(ax, lang)
     for ax in axes.ravel()[len(indicators):]:
         ax.set_visible(False)
     handles = [
-        Line2D([], [], color=ACCENT, linewidth=2.0, label=region_name(region, lang, data_dir)),
-        Line2D([], [], color=NATIONAL, linewidth=1.4, label=gettext("Kazakhstan", lang)),
-        Patch(facecolor="#d9dde1", label=gettext("Range of regions", lang)),
-        Line2D([], [], color=ACCENT, linewidth=1.0, linestyle="--", label=gettext("Linear trend", lang)),
-    ]
-    fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8)
-    return fig
+        Line2D([], [], color=ACCENT, linewidth=2.0, label=region),
+        Line2D([], [], color=NATIONAL, linewidth=1.4, label="KZ"),
+        Patch(facecolor="#d9dde1", label="min-max"),
+        Line2D([], [], color=ACCENT, linewidth=1.0, linestyle="--", label="trend"),
+    ]  # placeholder labels: the caller sets them in the figure's language
+    legend = fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8)
+    return fig, list(axes.ravel()[:len(indicators)]), legend

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, MUTED, NATIONAL, new_figure, number_axis, styled, year_axis
+from analysis.plots._common import ACCENT, MUTED, NATIONAL, keep, new_figure, number_axis, reused, styled, year_axis
 
 
 @styled
@@ -44,20 +44,43 @@ def synth_figure(result, placebos, lang: str, *, outcome_label: str, name: str) 
     -------
     matplotlib.figure.Figure
     """
+    key = ("synth_figure",)
+    built = reused(key, result, placebos)
+    if built is None:
+        built = _draw_synth(result, placebos)
+        keep(key, (result, placebos), built)
+    paths, gaps_ax, fig = built
+    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    paths.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
+    paths.set_title(gettext("Actual and synthetic path", lang))
+    _legend_texts(paths, [name, gettext("Synthetic {region}", lang, region=name)])
+    number_axis(paths, lang)
+    if gaps_ax is not None:
+        gaps_ax.set_title(gettext("Gap: actual minus synthetic", lang))
+        _legend_texts(gaps_ax, [name, gettext("Placebo regions", lang)])
+        number_axis(gaps_ax, lang)
+    return fig
+
+
+def _legend_texts(ax, labels: list[str]) -> None:
+    for text, label in zip(ax.get_legend().get_texts(), labels):
+        text.set_text(label)
+
+
+def _draw_synth(result, placebos):
+    """The language-independent artists: ``(paths axes, gaps axes or None, figure)``; legend labels are placeholders."""
     ncols = 2 if placebos is not None else 1
     fig, axes = new_figure(figsize=(4.6 * ncols + 0.4, 3.8), ncols=ncols, squeeze=False)
     paths = axes[0, 0]
     synthetic = result.synthetic.sort_index()
     actual = synthetic + result.gap.reindex(synthetic.index)
-    paths.plot(actual.index, actual.to_numpy(), color=ACCENT, linewidth=2.0, label=name)
+    paths.plot(actual.index, actual.to_numpy(), color=ACCENT, linewidth=2.0, label="actual")
     paths.plot(synthetic.index, synthetic.to_numpy(), color=NATIONAL, linewidth=1.6, linestyle="--",
-               label=gettext("Synthetic {region}", lang, region=name))
+               label="synthetic")
     paths.axvline(result.treatment_time, color=MUTED, linewidth=0.8, linestyle=":")
-    paths.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
-    paths.set_title(gettext("Actual and synthetic path", lang))
     paths.legend(fontsize=8, loc="best")
     year_axis(paths, nbins=6)
-    number_axis(paths, lang)
+    gaps_ax = None
     if placebos is not None:
         gaps_ax = axes[0, 1]
         gaps: pd.DataFrame = placebos.gaps.sort_index()
@@ -66,12 +89,10 @@ def synth_figure(result, placebos, lang: str, *, outcome_label: str, name: str) 
                 continue
             gaps_ax.plot(gaps.index, gaps[unit].to_numpy(), color="#c7ccd1", linewidth=0.9)
         own = result.gap.sort_index()
-        gaps_ax.plot(own.index, own.to_numpy(), color=ACCENT, linewidth=2.0, label=name)
-        gaps_ax.plot([], [], color="#c7ccd1", linewidth=0.9, label=gettext("Placebo regions", lang))
+        gaps_ax.plot(own.index, own.to_numpy(), color=ACCENT, linewidth=2.0, label="actual")
+        gaps_ax.plot([], [], color="#c7ccd1", linewidth=0.9, label="placebos")
         gaps_ax.axhline(0.0, color=NATIONAL, linewidth=0.8)
         gaps_ax.axvline(result.treatment_time, color=MUTED, linewidth=0.8, linestyle=":")
-        gaps_ax.set_title(gettext("Gap: actual minus synthetic", lang))
         gaps_ax.legend(fontsize=8, loc="best")
         year_axis(gaps_ax, nbins=6)
-        number_axis(gaps_ax, lang)
-    return fig
+    return paths, gaps_ax, fig

@@ -1,0 +1,99 @@
+"""One figure, three languages: reused artists with swapped texts give the PNG a fresh figure gives."""
+from __future__ import annotations
+
+import base64
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import plots, report
+from analysis.i18n import LANGS, indicator_name, region_name
+from analysis.plots._common import png_bytes, same_figure_across_languages
+
+ORDERS = [("kk", "ru", "en"), ("en", "ru", "kk")]
+
+
+def _programme_results():
+    years = list(range(2000, 2010))
+    table = pd.DataFrame({"rel_time": [-2, -1, 0, 1, 2], "estimate": [0.01, 0.0, 0.05, 0.08, 0.1],
+                          "ci_low": [-0.03, 0.0, 0.01, 0.02, 0.04], "ci_high": [0.05, 0.0, 0.09, 0.14, 0.16]})
+    study = SimpleNamespace(table=table, reference=-1, window=(-2, 2), pretrend_p_value=0.6, alpha=0.05)
+    synthetic = pd.Series(np.linspace(1, 2, 10), index=years)
+    gap = pd.Series(np.r_[np.zeros(5), np.full(5, 0.2)], index=years)
+    synth = SimpleNamespace(treated_unit="KZ-43", treatment_time=2005, synthetic=synthetic, gap=gap)
+    placebos = SimpleNamespace(gaps=pd.DataFrame({"KZ-43": gap, "KZ-55": gap * 0.1, "KZ-11": gap * -0.3}))
+    return study, synth, placebos
+
+
+def _region_data():
+    years = np.arange(2008, 2023)
+    rng = np.random.default_rng(1)
+    regions = ["KZ-43", "KZ-55", "KZ-11"]
+    panel = pd.DataFrame({"region": np.repeat(regions, len(years)), "year": np.tile(years, len(regions)),
+                          "unemployment_rate": rng.uniform(4, 7, len(years) * 3),
+                          "grp_per_capita": rng.uniform(1000, 9000, len(years) * 3),
+                          "doctors_per_10k": rng.uniform(30, 60, len(years) * 3)})
+    national = panel.groupby("year")[["unemployment_rate", "grp_per_capita", "doctors_per_10k"]].mean()
+    return panel, national
+
+
+def _draws():
+    study, synth, placebos = _programme_results()
+    panel, national = _region_data()
+    indicators = ["unemployment_rate", "grp_per_capita", "doctors_per_10k"]
+    label = {lang: indicator_name("grp_per_capita_rel", lang) for lang in LANGS}
+    return {
+        "region_indicators": lambda lang: plots.region_indicators_figure(panel, national, "KZ-43", indicators, lang),
+        "locator": lambda lang: plots.locator_map("KZ-43", lang, year=2022),
+        "event_study": lambda lang: plots.event_study_figure(study, lang, outcome_label=label[lang]),
+        "synth": lambda lang: plots.synth_figure(synth, placebos, lang, outcome_label=label[lang],
+                                                 name=region_name("KZ-43", lang)),
+        "synth_no_placebos": lambda lang: plots.synth_figure(synth, None, lang, outcome_label=label[lang],
+                                                             name=region_name("KZ-43", lang)),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_draws()))
+def test_relabelled_figure_equals_a_fresh_one_in_every_language(name):
+    draw = _draws()[name]
+    fresh = {lang: png_bytes(draw(lang)) for lang in LANGS}
+    assert len(set(fresh.values())) == 3  # the languages really differ
+    for order in ORDERS:
+        with same_figure_across_languages():
+            figures = [draw(lang) for lang in order[:1]]
+            shown = {order[0]: png_bytes(figures[0])}
+            for lang in order[1:]:
+                figures.append(draw(lang))
+                shown[lang] = png_bytes(figures[-1])
+        assert all(f is figures[0] for f in figures), "the artists are built once"
+        assert shown == fresh, order
+
+
+def test_outside_a_session_or_on_other_data_a_new_figure_is_built():
+    study, _, _ = _programme_results()
+    other = SimpleNamespace(**{**vars(study), "table": study.table.assign(estimate=study.table["estimate"] * 2)})
+    assert plots.event_study_figure(study, "kk", outcome_label="x") is not \
+        plots.event_study_figure(study, "ru", outcome_label="x")
+    with same_figure_across_languages():
+        first = plots.event_study_figure(study, "kk", outcome_label="x")
+        assert plots.event_study_figure(other, "ru", outcome_label="x") is not first
+        assert png_bytes(plots.event_study_figure(other, "en", outcome_label="x")) == \
+            png_bytes(plots.event_study_figure(other, "en", outcome_label="x"))
+
+
+def test_report_figure_builds_once_and_emits_the_fresh_bytes():
+    calls = []
+    draw = _draws()["region_indicators"]
+
+    def counted(lang):
+        calls.append(lang)
+        return draw(lang)
+
+    with report.capture() as out:
+        report.figure(counted, "Map of Kazakhstan with {region} highlighted", region=report.Region("KZ-43"))
+    assert calls == list(LANGS)
+    assert [o["metadata"]["aimaq"]["lang"] for o in out] == list(LANGS)
+    for o in out:
+        assert base64.b64decode(o["data"]["image/png"]) == png_bytes(draw(o["metadata"]["aimaq"]["lang"]))
