@@ -47,7 +47,8 @@ def event_study_figure(result, lang: str, *, outcome_label: str) -> Figure:
         built = _draw_event_study(result)
         keep(key, (result,), built)
     fig, ax = built
-    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    # Only the texts depend on the language: set them on the (possibly reused) artists. Titles at
+    # y=1.0, where automatic placement puts them (nothing above the axes), skip that placement pass.
     ax.set_xlabel(gettext("Years since the programme started (−1 = reference year)", lang))
     ax.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
     level = round((1 - result.alpha) * 100)
@@ -56,7 +57,7 @@ def event_study_figure(result, lang: str, *, outcome_label: str) -> Figure:
                            lang, level=str(level), p=num(result.pretrend_p_value, lang, 2))
     else:
         subtitle = gettext("Effects with {level}% confidence intervals", lang, level=str(level))
-    ax.set_title("\n".join(textwrap.wrap(subtitle, 80)), fontsize=9)
+    ax.set_title("\n".join(textwrap.wrap(subtitle, 80)), fontsize=9, y=1.0)
     number_axis(ax, lang)
     return fig
 

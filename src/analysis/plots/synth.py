@@ -50,13 +50,14 @@ def synth_figure(result, placebos, lang: str, *, outcome_label: str, name: str) 
         built = _draw_synth(result, placebos)
         keep(key, (result, placebos), built)
     paths, gaps_ax, fig = built
-    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    # Only the texts depend on the language: set them on the (possibly reused) artists. Titles at
+    # y=1.0, where automatic placement puts them (nothing above the axes), skip that placement pass.
     paths.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
-    paths.set_title(gettext("Actual and synthetic path", lang))
+    paths.set_title(gettext("Actual and synthetic path", lang), y=1.0)
     _legend_texts(paths, [name, gettext("Synthetic {region}", lang, region=name)])
     number_axis(paths, lang)
     if gaps_ax is not None:
-        gaps_ax.set_title(gettext("Gap: actual minus synthetic", lang))
+        gaps_ax.set_title(gettext("Gap: actual minus synthetic", lang), y=1.0)
         _legend_texts(gaps_ax, [name, gettext("Placebo regions", lang)])
         number_axis(gaps_ax, lang)
     return fig
