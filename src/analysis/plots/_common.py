@@ -52,6 +52,11 @@ _RC = {
 }
 
 
+# Titles are placed at ``y=1.0`` explicitly: that is where matplotlib's automatic placement
+# puts them when nothing sits above the axes (true of every figure here), and fixing it
+# skips a pass over all tick labels at every layout and draw.
+
+
 def num(x: float, lang: str, decimals: int = 1) -> str:
     """Format a number for a label in ``lang`` (Babel via :func:`analysis.i18n.format_number`)."""
     return format_number(x, lang, decimals=decimals)

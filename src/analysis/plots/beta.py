@@ -75,7 +75,7 @@ def beta_scatter(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
                        half_life=num(result.half_life, lang, 1))
     else:
         note = gettext("β = {beta}; no half-life (the gaps are not closing)", lang, beta=num(result.beta, lang, 4))
-    ax.set_title(note, fontsize=9)
+    ax.set_title(note, fontsize=9, y=1.0)
     ax.set_xlabel(gettext("Log of the initial level, {year}", lang, year=str(result.start)))
     ax.set_ylabel(gettext("Average annual growth, {start}–{end}, %", lang, start=str(result.start),
                           end=str(result.end)))

@@ -96,7 +96,7 @@ def choropleth_map(
     if highlight is not None:
         draw_regions(ax, [vintage.path(highlight)], ["none"], edgecolor="black", linewidths=1.6, zorder=2)
     map_axes(ax, vintage.bounds)
-    ax.set_title(title)
+    ax.set_title(title, y=1.0)
 
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal",
                        fraction=0.05, pad=0.02, aspect=40)

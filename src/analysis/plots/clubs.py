@@ -73,7 +73,7 @@ def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
     ax.legend(handles=handles, fontsize=8, loc="best")
     ax.axhline(1.0, color="#999999", linewidth=0.8)
     ax.set_ylabel("\n".join(textwrap.wrap(gettext("Level relative to the mean of regions", lang), 32)))
-    ax.set_title(gettext("Convergence clubs", lang))
+    ax.set_title(gettext("Convergence clubs", lang), y=1.0)
     year_axis(ax)
     number_axis(ax, lang)
     return fig

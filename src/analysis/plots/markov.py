@@ -57,7 +57,7 @@ def markov_figure(result, lang: str) -> Figure:
     left.set_yticks(range(k), [f"{lab} (n = {int(counts[i].sum())})" for i, lab in enumerate(labels)], fontsize=7.5)
     left.set_xlabel(gettext("Class next year", lang))
     left.set_ylabel(gettext("Class this year", lang))
-    left.set_title(gettext("Transition probabilities", lang))
+    left.set_title(gettext("Transition probabilities", lang), y=1.0)
 
     x = np.arange(k)
     width = 0.38
@@ -68,7 +68,7 @@ def markov_figure(result, lang: str) -> Figure:
         right.bar(x + width / 2, steady, width, color=ACCENT, label=gettext("Long-run (steady state)", lang))
     right.set_xticks(x, labels, rotation=30, ha="right", fontsize=7.5)
     right.set_ylabel(gettext("Share of regions", lang))
-    right.set_title(gettext("Distribution across classes", lang))
+    right.set_title(gettext("Distribution across classes", lang), y=1.0)
     right.legend(fontsize=8)
     number_axis(right, lang)
     right.set_ylim(0, max(1e-9, float(np.nanmax(np.r_[latest, steady]))) * 1.3)

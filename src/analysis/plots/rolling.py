@@ -51,7 +51,7 @@ def rolling_beta_figure(table: pd.DataFrame, lang: str) -> Figure:
     ax.legend(handles=[Line2D([], [], linestyle="", marker="o", color=colours[v], label=verdict_label(v, lang))
                        for v in present], fontsize=8, loc="best")
     length = int((table["end"] - table["start"]).iloc[0]) if len(table) else 0
-    ax.set_title(gettext("β in rolling {length}-year windows", lang, length=str(length)))
+    ax.set_title(gettext("β in rolling {length}-year windows", lang, length=str(length)), y=1.0)
     ax.set_xlabel(gettext("Last year of the window", lang))
     ax.set_ylabel("β")
     year_axis(ax)

@@ -47,7 +47,7 @@ def sigma_figure(series: pd.DataFrame, lang: str, *, groups_label: str | None = 
     if "cv_weighted" in series.columns and series["cv_weighted"].notna().any():
         left.plot(years, series["cv_weighted"], color=ACCENT, linewidth=1.8,
                   label=gettext("Population-weighted coefficient of variation", lang))
-    left.set_title(gettext("Dispersion of regional levels", lang))
+    left.set_title(gettext("Dispersion of regional levels", lang), y=1.0)
     left.legend(loc="best", fontsize=8)
     left.set_ylim(bottom=0)
 
@@ -61,7 +61,7 @@ def sigma_figure(series: pd.DataFrame, lang: str, *, groups_label: str | None = 
     title = gettext("Theil index", lang)
     if decomposed and groups_label:
         title = gettext("Theil index by {groups}", lang, groups=groups_label)
-    right.set_title(title)
+    right.set_title(title, y=1.0)
     right.legend(loc="best", fontsize=8)
     right.set_ylim(bottom=0)
     for ax in (left, right):

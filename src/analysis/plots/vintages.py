@@ -68,7 +68,7 @@ def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str |
         else:
             title = gettext("{start}–{end}: {n} units", lang, start=str(span[0]), end=str(span[1]),
                       n=len(vintage.codes))
-        ax.set_title(title)
+        ax.set_title(title, y=1.0)
         map_axes(ax, vintage.bounds)
         previous = vintage.codes
     return fig
