@@ -250,12 +250,14 @@ GLOSSARY_HEADERS = {  # written out by hand: the page's language first, then the
 }
 
 
-def _glossary_rows(page_text: str) -> tuple[list[str], list[list[str]]]:
+def _glossary_rows(page_text: str, with_lang: bool = False) -> tuple[list[str], list[list]]:
+    """Headers and cell texts of the glossary table (with ``with_lang``: (text, lang attribute) per cell)."""
     import lxml.html
 
     table = lxml.html.fragment_fromstring(page_text[page_text.index("<table"):page_text.index("</table>") + 8])
     headers = [th.text_content() for th in table.xpath(".//thead//th")]
-    rows = [[td.text_content() for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")]
+    cell = (lambda td: (td.text_content(), td.get("lang"))) if with_lang else (lambda td: td.text_content())
+    rows = [[cell(td) for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")]
     return headers, rows
 
 
@@ -263,10 +265,10 @@ def _glossary_rows(page_text: str) -> tuple[list[str], list[list[str]]]:
 def assembled_glossary(tmp_path):
     """The fixture project assembled (no Sphinx), with a glossary.csv holding markup and a comma in a note."""
     paths = make_project(tmp_path)
-    csv_text = ("term_id,en,ru,kk,note\n"
-                "region,region,регион,өңір,general word\n"
-                "evil,<script>alert(1)</script>,a & b,«c»,\"x, <b>y</b>\"\n"
-                "sez,special economic zone (SEZ),специальная экономическая зона (СЭЗ),арнайы экономикалық аймақ (АЭА),\n")
+    csv_text = ("term_id,en,ru,kk,note_en,note_ru,note_kk\n"
+                "region,region,регион,өңір,general word,общее слово,жалпы сөз\n"
+                "evil,<script>alert(1)</script>,a & b,«c»,\"x, <b>y</b>\",\"р, <i>я</i>\",\"қ, &amp;\"\n"
+                "sez,special economic zone (SEZ),специальная экономическая зона (СЭЗ),арнайы экономикалық аймақ (АЭА),,,\n")
     (paths["project"] / "book" / "glossary.csv").write_text(csv_text, encoding="utf-8")
     _, trees = assemble(Sources(paths["project"], paths["runs_root"] / "2023", paths["data_dir"], 2023),
                         tmp_path / "src")
@@ -280,17 +282,23 @@ def test_glossary_page_gets_the_table_of_glossary_csv(assembled_glossary, lang):
     from test_book_fixture import STATIC
 
     assert text.startswith(STATIC["glossary"][lang].rstrip("\n"))  # the prose stays, the table follows it
-    headers, rows = _glossary_rows(text)
+    headers, rows = _glossary_rows(text, with_lang=True)
     assert headers == GLOSSARY_HEADERS[lang]
     order = {"kk": ["kk", "en", "ru"], "ru": ["ru", "en", "kk"], "en": ["en", "ru", "kk"]}[lang]
     expected = [
-        {"en": "region", "ru": "регион", "kk": "өңір", "note": "general word", "id": "region"},
-        {"en": "<script>alert(1)</script>", "ru": "a & b", "kk": "«c»", "note": "x, <b>y</b>", "id": "evil"},
+        {"en": "region", "ru": "регион", "kk": "өңір", "id": "region",
+         "note_en": "general word", "note_ru": "общее слово", "note_kk": "жалпы сөз"},
+        {"en": "<script>alert(1)</script>", "ru": "a & b", "kk": "«c»", "id": "evil",
+         "note_en": "x, <b>y</b>", "note_ru": "р, <i>я</i>", "note_kk": "қ, &amp;"},
         {"en": "special economic zone (SEZ)", "ru": "специальная экономическая зона (СЭЗ)",
-         "kk": "арнайы экономикалық аймақ (АЭА)", "note": "", "id": "sez"},
+         "kk": "арнайы экономикалық аймақ (АЭА)", "id": "sez", "note_en": "", "note_ru": "", "note_kk": ""},
     ]
-    assert rows == [[e[c] for c in order] + [e["note"], e["id"]] for e in expected]  # file order, text exact
+    # File order, text exact; the terms of the other languages carry their lang, the note (in the
+    # page's language) and the identifier carry none.
+    assert rows == [[(e[c], None if c == lang or not e[c] else c) for c in order]
+                    + [(e[f"note_{lang}"], None), (e["id"], None)] for e in expected]
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert {"en": "x, &lt;b&gt;y&lt;/b&gt;", "ru": "р, &lt;i&gt;я&lt;/i&gt;", "kk": "қ, &amp;amp;"}[lang] in text
     assert "\n\n" not in text[text.index("<table"):]  # a blank line would end MyST's HTML block
 
 
@@ -304,14 +312,34 @@ def test_real_glossary_table_has_every_term_in_file_order():
     assert [r[0] for r in rows] == [t["kk"] for t in terms] and [r[-1] for r in rows] == [t["term_id"] for t in terms]
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_real_glossary_table_notes_are_in_the_page_language(lang):
+    """Each note cell holds the note written for the page's language, unmarked: no English note
+    (and no Latin script at all, bar a web address such as stat.gov.kz) on the kk and ru pages."""
+    from test_content_parsing import URL, latin_words
+
+    rows_csv = read_glossary(ROOT / "book" / "glossary.csv")
+    _, rows = _glossary_rows(glossary_table(rows_csv, lang), with_lang=True)
+    notes = [row[-2] for row in rows]
+    assert notes == [(r[f"note_{lang}"], None) for r in rows_csv]
+    assert sum(1 for text, _ in notes if text) >= 50  # the notes are there, not blanked
+    if lang != "en":
+        latin = [(text, latin_words(URL.sub(" ", text))) for text, _ in notes if latin_words(URL.sub(" ", text))]
+        assert not latin, f"{lang} glossary table: notes in Latin script: {latin[:5]}"
+        english = {r["note_en"] for r in rows_csv if r["note_en"]}
+        assert not english & {text for text, _ in notes}, f"{lang} glossary table shows English notes"
+
+
 def test_glossary_csv_problems_are_named(tmp_path):
     with pytest.raises(BookError, match="glossary.csv: missing"):
         read_glossary(tmp_path / "glossary.csv")
-    (tmp_path / "glossary.csv").write_text("term_id,en,ru,kk\nx,a,b,c\n", encoding="utf-8")
-    with pytest.raises(BookError, match="header"):
-        read_glossary(tmp_path / "glossary.csv")
-    (tmp_path / "glossary.csv").write_text("term_id,en,ru,kk,note\nx,a,b\n", encoding="utf-8")
-    with pytest.raises(BookError, match="line 2: expected 5 columns"):
+    for header in ("term_id,en,ru,kk", "term_id,en,ru,kk,note"):  # the second: English-only notes, retired
+        (tmp_path / "glossary.csv").write_text(header + "\nx,a,b,c,d\n", encoding="utf-8")
+        with pytest.raises(BookError, match="header"):
+            read_glossary(tmp_path / "glossary.csv")
+    (tmp_path / "glossary.csv").write_text("term_id,en,ru,kk,note_en,note_ru,note_kk\nx,a,b,c,d\n",
+                                           encoding="utf-8")
+    with pytest.raises(BookError, match="line 2: expected 7 columns"):
         read_glossary(tmp_path / "glossary.csv")
 
 

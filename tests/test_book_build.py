@@ -186,6 +186,14 @@ def test_glossary_page_shows_the_glossary_table(book, lang):
 
         terms = list(csv.DictReader(fh))
     assert [r.find("td").get_text() for r in rows] == [t[lang] for t in terms]
+    # The note is the one written in the page's language, unmarked, so the reader hears it as the page.
+    notes = [r.select("td")[-2] for r in rows]
+    assert [n.get_text() for n in notes] == [t[f"note_{lang}"] for t in terms]
+    assert not any(n.has_attr("lang") for n in notes)
+    if lang != "en":
+        visible = visible_text(site / lang / "glossary.html")
+        assert "stat.gov.kz" in visible and terms[0][f"note_{lang}"] in visible
+        assert not [t["note_en"] for t in terms if t["note_en"] and t["note_en"] in visible]
     index = (site / lang / "searchindex.js").read_text(encoding="utf-8")
     terms = json.loads(index[index.index("(") + 1: index.rindex(")")])["terms"]
     assert {"kk": "үлестірім", "ru": "предельн", "en": "ergod"}[lang] in terms  # searchable (stemmed in ru, en)

@@ -16,16 +16,19 @@ import yaml
 
 from test_content_parsing import (
     GLOSSARY,
+    KAZAKH_LETTERS,
     LANGS,
     PAGES,
     ROOT,
+    URL,
     latin_words,
     load_page,
     read_glossary,
     term_pattern,
 )
 
-COLUMNS = ["term_id", "en", "ru", "kk", "note"]
+COLUMNS = ["term_id", "en", "ru", "kk", "note_en", "note_ru", "note_kk"]
+NOTES = ["note_en", "note_ru", "note_kk"]
 
 # The starting list agreed for the project (BNS and article usage), by the ids used here.
 STARTING_LIST = {
@@ -106,6 +109,58 @@ def test_kk_and_ru_forms_are_cyrillic(glossary):
     with_kazakh_letters = sum(1 for r in glossary if set(r["kk"].lower()) & set(kazakh))
     assert with_kazakh_letters > len(glossary) / 2, "the kk column looks Russian"
     assert not any(set(r["ru"].lower()) & set(kazakh) for r in glossary), "Kazakh letters in ru"
+
+
+def test_every_note_is_written_in_all_three_languages(glossary):
+    """A note is shown in the page's language, so it exists in all three or in none."""
+    for line, row in enumerate(glossary, start=2):
+        notes = {c: row[c] or "" for c in NOTES}
+        for column, value in notes.items():
+            assert value.strip() == value, f"{GLOSSARY.name} row {line}, {column}: padded value {value!r}"
+        assert all(notes.values()) or not any(notes.values()), (
+            f"{GLOSSARY.name} row {line} ({row['term_id']}): a note in some languages only: {notes}"
+        )
+    assert sum(1 for r in glossary if r["note_en"]) >= 50
+
+
+def test_kk_and_ru_notes_are_cyrillic_and_keep_the_english_numbers(glossary):
+    """No Latin script in the kk and ru notes (a web address such as stat.gov.kz aside: names of
+    authors are transliterated), no Kazakh word in ru, and the same numbers (years, dates) as
+    the English note, none added or lost."""
+    for line, row in enumerate(glossary, start=2):
+        numbers = sorted(re.findall(r"\d+", row["note_en"]))
+        for lang in ("kk", "ru"):
+            note = row[f"note_{lang}"]
+            assert not latin_words(URL.sub(" ", note)), (
+                f"{GLOSSARY.name} row {line}, note_{lang}: Latin script in {note!r}"
+            )
+            assert note != row["note_en"] or not latin_words(note), f"row {line}: note_{lang} is the English note"
+            assert sorted(re.findall(r"\d+", note)) == numbers, (
+                f"{GLOSSARY.name} row {line}, note_{lang}: numbers {note!r} differ from note_en {row['note_en']!r}"
+            )
+        assert not KAZAKH_LETTERS & set(row["note_ru"]), f"{GLOSSARY.name} row {line}: Kazakh letters in note_ru"
+    notes_kk = [r["note_kk"] for r in glossary if r["note_kk"]]
+    with_kazakh_letters = sum(1 for n in notes_kk if KAZAKH_LETTERS & set(n))
+    assert with_kazakh_letters > len(notes_kk) / 2, "the note_kk column looks Russian"
+
+
+def test_notes_use_the_glossary_terms(glossary):
+    """A kk or ru note that names another glossary term names it in its glossary form."""
+    by_id = {r["term_id"]: r for r in glossary}
+    mentions = {  # term_id of the note: the terms its English note names
+        "edition": ["annual_report"],
+        "grp_nominal_rub": ["grp_nominal"],
+        "population_avg": ["population_jan1"],
+        "model_mixed": ["centre_region_relations"],
+        "between_group": ["theil_index"],
+        "within_group": ["theil_index"],
+        "programme_effect": ["treated_region"],
+        "parallel_trends": ["difference_in_differences"],
+    }
+    wrong = [(term_id, lang, by_id[term_id][f"note_{lang}"], by_id[other][lang])
+             for term_id, named in mentions.items() for other in named for lang in ("kk", "ru")
+             if not term_pattern(by_id[other][lang]).search(by_id[term_id][f"note_{lang}"])]
+    assert not wrong, f"notes that do not name a term in its glossary form (term, lang, note, form): {wrong}"
 
 
 def test_glossary_is_complete(glossary):

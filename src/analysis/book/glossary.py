@@ -4,17 +4,21 @@ The prose of ``book/content/<lang>/glossary.md`` introduces the table; the
 assembler appends it. Rows keep the file's order (the file groups terms by
 subject). Columns: the term in the page's language, then the other two
 languages, the note, and the term's identifier (the name the code and data
-use, which the prose promises). Every cell is HTML-escaped; cells in another
-language carry ``lang`` so that screen readers and hyphenation follow them.
-The notes exist in English only, so they are marked ``lang="en"``.
+use, which the prose promises). The note is the one written in the page's
+language (``note_en``, ``note_ru``, ``note_kk``), so it carries no ``lang``.
+Every cell is HTML-escaped; cells in another language carry ``lang`` so that
+screen readers and hyphenation follow them.
 
 Examples
 --------
->>> rows = [{"term_id": "sez", "en": "special economic zone", "ru": "СЭЗ", "kk": "АЭА", "note": "a <b> note"}]
+>>> rows = [{"term_id": "sez", "en": "special economic zone", "ru": "СЭЗ", "kk": "АЭА",
+...          "note_en": "a <b> note", "note_ru": "пояснение", "note_kk": "түсіндірме"}]
 >>> table = glossary_table(rows, "kk")
 >>> table.splitlines()[1]
 '<thead><tr><th>Қазақша</th><th>Ағылшынша</th><th>Орысша</th><th>Түсіндірме</th><th>Сәйкестендіргіш</th></tr></thead>'
->>> "a &lt;b&gt; note" in table
+>>> "<td>түсіндірме</td>" in table and "note" not in table
+True
+>>> "<td>a &lt;b&gt; note</td>" in glossary_table(rows, "en")
 True
 """
 
@@ -27,7 +31,7 @@ from pathlib import Path
 from analysis.book.structure import BookError
 from analysis.i18n import N_, gettext
 
-COLUMNS = ("term_id", "en", "ru", "kk", "note")
+COLUMNS = ("term_id", "en", "ru", "kk", "note_en", "note_ru", "note_kk")
 # After the page's own language, the other two in the file's (and the prose's) order: en, ru, kk.
 CSV_ORDER = ("en", "ru", "kk")
 GLOSSARY_PAGE = "glossary"
@@ -71,7 +75,7 @@ def glossary_table(rows: list[dict[str, str]], lang: str) -> str:
     body = []
     for row in rows:
         cells = [_cell(row[code], None if code == lang else code) for code in order]
-        cells.append(_cell(row["note"], None if lang == "en" else "en"))
+        cells.append(_cell(row[f"note_{lang}"]))  # the note in the page's language
         cells.append(_cell(row["term_id"], code=True))
         body.append("<tr>" + "".join(cells) + "</tr>")
     return ('<table class="table aimaq-table aimaq-glossary">\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
