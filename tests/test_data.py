@@ -193,3 +193,34 @@ def test_bad_arguments_are_refused_clearly(kwargs, column):
 
 def test_as_of_before_any_record_is_empty_not_an_error():
     assert D.load_panel("stable", as_of="2000-01-01").empty
+
+
+def test_map_panel_has_the_units_of_the_map_in_force():
+    import analysis.data as data
+
+    assert [len(data.units(y, "map")) for y in (2015, 2017, 2018, 2021, 2022)] == [16, 16, 17, 17, 20]
+    for year in (2015, 2019, 2023):
+        panel = data.load_map_panel(year)
+        assert sorted(panel["region"].unique()) == sorted(data.units(year, "map"))
+        assert int(panel["year"].max()) == year
+
+
+def test_map_panel_takes_each_unit_on_its_territory_of_that_year():
+    import analysis.data as data
+
+    stable = data.load_panel("stable").set_index(["region", "year"])
+    current = data.load_panel("current").set_index(["region", "year"])
+    before = data.load_map_panel(2019).set_index(["region", "year"])
+    # Karaganda before the 2022 split: its pre-2022 territory (= stable basis), present, not empty
+    assert before.loc[("KZ-35", 2019), "grp_nominal"] == stable.loc[("KZ-35", 2019), "grp_nominal"]
+    assert not math.isnan(before.loc[("KZ-35", 2019), "grp_nominal"])
+    assert math.isnan(current.loc[("KZ-35", 2019), "grp_nominal"])
+    # Turkistan and Shymkent exist from 2018 and come from BNS's own figures (current basis)
+    assert before.loc[("KZ-61", 2019), "grp_nominal"] == current.loc[("KZ-61", 2019), "grp_nominal"]
+    # the units of the 2019 map add up to the national total (nothing double-counted or lost)
+    national = data.load_national().loc[2019, "grp_nominal"]
+    assert before.xs(2019, level="year")["grp_nominal"].sum() == pytest.approx(national, rel=5e-4)
+    after = data.load_map_panel(2022).set_index(["region", "year"])
+    assert after.loc[("KZ-35", 2022), "grp_nominal"] == current.loc[("KZ-35", 2022), "grp_nominal"]
+    early = data.load_map_panel(2015).set_index(["region", "year"])
+    assert early.loc[("KZ-SKO", 2015), "grp_nominal"] == stable.loc[("KZ-SKO", 2015), "grp_nominal"]

@@ -4,7 +4,8 @@ Public API (the contract in ARCHITECTURE.md)::
 
     load_panel(basis="stable"|"current", data_dir=None, *, until=None, include_unverified=False, as_of=None)
     load_national(data_dir=None, *, until=None, as_of=None)
-    load_regions(), load_indicators(), load_programmes(), units(year, basis)
+    load_map_panel(year, data_dir=None, *, until=None, ...)   (the map in force in `year`)
+    load_regions(), load_indicators(), load_programmes(), units(year, basis)   (basis: stable, current, map)
     coverage_table(basis), per_capita_check()     (for the data overview page)
     DataError(file, row, column, value, expected)
 """
@@ -13,7 +14,7 @@ from analysis.data.coverage import coverage_table, per_capita_check
 from analysis.data.errors import DataError
 from analysis.data.metadata import load_indicators, load_programmes, load_regions, units
 from analysis.data.derived import DERIVED
-from analysis.data.panel import load_national, load_panel
+from analysis.data.panel import load_map_panel, load_national, load_panel
 
 __all__ = [
     "DataError",
@@ -21,6 +22,7 @@ __all__ = [
     "coverage_table",
     "per_capita_check",
     "load_indicators",
+    "load_map_panel",
     "load_national",
     "load_panel",
     "load_programmes",

@@ -62,12 +62,16 @@ def units(year: int, basis: str = "current", data_dir: str | os.PathLike | None 
 
     Current basis: today's units created by then (17 in 2018-2021, 20 from 2022).
     Stable basis: the 16 comparable units (Astana from 1997).
+    Map: the units of the administrative map in force in ``year`` (16 in 2015, 17 in 2018-2021,
+    20 from 2022), as an edition of that year reports them.
 
     Examples
     --------
     >>> len(units(2021)), len(units(2022)), len(units(2022, "stable"))
     (17, 20, 16)
+    >>> len(units(2015, "map")), "KZ-SKO" in units(2015, "map"), len(units(2019, "map"))
+    (16, True, 17)
     """
-    if basis not in ("stable", "current"):
-        raise DataError("(argument basis)", None, None, basis, "one of 'stable', 'current'")
+    if basis not in ("stable", "current", "map"):
+        raise DataError("(argument basis)", None, None, basis, "one of 'stable', 'current', 'map'")
     return units_in_year(load_tables(data_dir).regions, int(year), basis)

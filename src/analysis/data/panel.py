@@ -11,7 +11,7 @@ from analysis.data.derived import add_derived
 from analysis.data.errors import DataError
 from analysis.data.harmonise import harmonise
 from analysis.data.tables import Tables, load_tables
-from analysis.data.units import current_units, stable_units
+from analysis.data.units import current_units, stable_units, units_in_year
 
 BASES = ("stable", "current")
 
@@ -149,6 +149,60 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
 _PANELS: dict[tuple, tuple[Tables, pd.DataFrame]] = {}
 
 
+def load_map_panel(year: int, data_dir: str | os.PathLike | None = None, *, until: int | None = None,
+                   include_unverified: bool = False, as_of: str | None = None) -> pd.DataFrame:
+    """The units of the administrative map in force in ``year``, each on its territory of that year.
+
+    This is what an edition of ``year`` reports region by region. From 2022 it is the
+    current basis. Before, a unit whose territory changed later (Almaty oblast, Karaganda
+    and East Kazakhstan in 2022) takes its stable-basis figures, which describe its
+    territory before the split; South Kazakhstan (to 2017) exists only on the stable basis;
+    every other unit is the same on both bases. Years after ``year`` are not included.
+
+    Parameters
+    ----------
+    year : int
+        The year whose map is used (an edition's report year).
+    data_dir, until, include_unverified, as_of
+        As for :func:`load_panel`; ``until`` defaults to ``year``.
+
+    Returns
+    -------
+    DataFrame
+        Like :func:`load_panel`, for the units of ``units(year, "map")``;
+        ``attrs["basis"]`` is ``"map"``.
+
+    Examples
+    --------
+    >>> panel = load_map_panel(2019)
+    >>> panel["region"].nunique(), int(panel["year"].max())
+    (17, 2019)
+    >>> row = panel[(panel.region == "KZ-35") & (panel.year == 2019)]
+    >>> bool(row["grp_nominal"].notna().all())
+    True
+    >>> sorted(load_map_panel(2015)["region"].unique())[-1]
+    'KZ-SKO'
+    """
+    year = int(year)
+    until = year if until is None else min(int(until), year)
+    tables = load_tables(data_dir)
+    split_year = tables.regions.set_index("code")["split_year"]
+    current_codes = set(current_units(tables.regions))
+    options = dict(until=until, include_unverified=include_unverified, as_of=as_of)
+    parts, approximate = [], set()
+    for basis in BASES:
+        panel = load_panel(basis, data_dir, **options)
+        wanted = [
+            code for code in units_in_year(tables.regions, year, "map")
+            if (basis == "current") == (code in current_codes and year >= int(split_year[code] or 0))
+        ]
+        parts.append(panel[panel["region"].isin(wanted)])
+        approximate |= {cell for cell in panel.attrs["approximate"] if cell[0] in wanted}
+    out = pd.concat(parts, ignore_index=True).sort_values(["region", "year"], ignore_index=True)
+    out.attrs = {"approximate": approximate, "basis": "map"}
+    return out
+
+
 def _copy(panel: pd.DataFrame) -> pd.DataFrame:
     out = panel.copy()
     out.attrs = {"approximate": set(panel.attrs["approximate"]), "basis": panel.attrs["basis"]}
@@ -179,4 +233,4 @@ def _build_panel(tables: Tables, basis: str, until: int | None, include_unverifi
     return panel
 
 
-__all__ = ["load_panel", "load_national"]
+__all__ = ["load_panel", "load_map_panel", "load_national"]

@@ -133,15 +133,24 @@ def current_map(regions: pd.DataFrame) -> pd.DataFrame:
 def units_in_year(regions: pd.DataFrame, year: int, basis: str) -> list[str]:
     """Codes of the basis's units that exist in ``year``.
 
+    ``basis="map"`` gives the units of the administrative map in force in ``year``
+    (16 in 2015, 17 in 2018-2021, 20 from 2022).
+
     Examples
     --------
     >>> from analysis.data.tables import load_tables
     >>> regions = load_tables(None).regions
     >>> len(units_in_year(regions, 2018, "current")), len(units_in_year(regions, 1996, "stable"))
     (17, 15)
+    >>> [len(units_in_year(regions, y, "map")) for y in (2015, 2019, 2023)]
+    [16, 17, 20]
     """
-    codes = stable_units(regions) if basis == "stable" else current_units(regions)
     by_code = regions.set_index("code")
+    if basis == "map":
+        # Every unit that existed on 31 December of the year, whichever basis it belongs to.
+        codes = sorted(regions.loc[regions["kind"] != "country", "code"])
+    else:
+        codes = stable_units(regions) if basis == "stable" else current_units(regions)
     return [
         c
         for c in codes

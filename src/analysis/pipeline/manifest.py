@@ -209,7 +209,7 @@ def check_parameter(name: str, value: Any, file: str | Path = MANIFEST_NAME,
 def _regions(year: int) -> list[str]:
     from analysis.data import units
 
-    return list(units(year, "current"))
+    return list(units(year, "map"))
 
 
 def _programmes(year: int) -> list[str]:
