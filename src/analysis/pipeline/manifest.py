@@ -3,7 +3,7 @@
 ``notebooks/manifest.yml`` is the one declarative description of the report.
 It lists the editions (report years; the latest is the published book) and the
 run templates. A template with ``foreach: region`` expands to one run per region
-valid in that year on the current basis (``analysis.data.units``); one with
+valid in that year on the map in force (``analysis.data.units(year, "map")``); one with
 ``foreach: programme`` to one run per programme of ``data/programmes.csv``
 that has started by that year. Every run also gets ``year`` = the edition
 and ``data_dir = ""`` (the notebooks' default), so an executed notebook never
