@@ -34,6 +34,8 @@ class Executor(abc.ABC):
     def __init__(self, jobs: int | None = None, scheduler: str | None = None):
         self.jobs = max(1, jobs or default_jobs())
         self.scheduler = scheduler
+        # Futures of the jobs submitted last; both backends' futures have .cancel().
+        self._futures = []
 
     @abc.abstractmethod
     def submit_all(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
@@ -41,6 +43,8 @@ class Executor(abc.ABC):
 
     def cancel(self) -> None:
         """Stop starting new jobs (those running finish)."""
+        for future in self._futures:
+            future.cancel()
 
     def close(self) -> None:
         """Release kernels, threads or cluster connections."""
@@ -75,7 +79,6 @@ class LocalExecutor(Executor):
     def __init__(self, jobs: int | None = None, scheduler: str | None = None):
         super().__init__(jobs, scheduler)
         self._pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="aimaq-kernel")
-        self._futures = []
 
     def submit_all(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         self._futures = [self._pool.submit(execute_job, job) for job in jobs]
@@ -83,10 +86,6 @@ class LocalExecutor(Executor):
             if future.cancelled():
                 continue
             yield future.result()
-
-    def cancel(self) -> None:
-        for future in self._futures:
-            future.cancel()
 
     def close(self) -> None:
         self.cancel()
@@ -117,7 +116,6 @@ class DaskExecutor(Executor):
             self._cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
                                          processes=processes, dashboard_address=None)
             self._client = Client(self._cluster)
-        self._futures = []
 
     def submit_all(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         from distributed import as_completed as dask_completed
@@ -129,10 +127,6 @@ class DaskExecutor(Executor):
             if future.cancelled():
                 continue
             yield future.result()
-
-    def cancel(self) -> None:
-        for future in self._futures:
-            future.cancel()
 
     def close(self) -> None:
         self.cancel()
