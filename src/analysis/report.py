@@ -111,11 +111,9 @@ def data_years(data_dir: str | None = None) -> list[int]:
     >>> 2022 in data_years()
     True
     """
-    from analysis.data import load_panel
+    from analysis.data import data_years as years
 
-    panel = load_panel("current", data_dir)
-    values = panel.drop(columns=["region", "year"])
-    return sorted(int(y) for y in panel.loc[values.notna().any(axis=1), "year"].unique())
+    return years(data_dir)
 
 
 # ---------------------------------------------------------------------------

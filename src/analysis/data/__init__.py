@@ -2,11 +2,17 @@
 
 Public API (the contract in ARCHITECTURE.md)::
 
-    load_panel(basis="stable"|"current", data_dir=None, *, until=None, include_unverified=False, as_of=None)
-    load_national(data_dir=None, *, until=None, as_of=None)
-    load_map_panel(year, data_dir=None, *, until=None, ...)   (the map in force in `year`)
+    load_panel(basis="stable"|"current", data_dir=None, *, until=None, include_unverified=False, as_of=None,
+               indicators=None)
+    load_national(data_dir=None, *, until=None, as_of=None, indicators=None)
+    load_map_panel(year, data_dir=None, *, until=None, ..., indicators=None)   (the map in force in `year`)
+    data_years()                                  (years with any regional figure: valid editions)
     load_regions(), load_indicators(), load_programmes(), units(year, basis)   (basis: stable, current, map)
     coverage_table(basis), per_capita_check()     (for the data overview page)
+
+The loaders that read observations are traced (:mod:`analysis.data.trace`): the pipeline keys a
+run on what they returned, so a notebook that loads ``indicators=[...]`` is re-executed only
+when those columns change.
     DataError(file, row, column, value, expected)
 """
 
@@ -14,11 +20,12 @@ from analysis.data.coverage import coverage_table, per_capita_check
 from analysis.data.errors import DataError
 from analysis.data.metadata import load_indicators, load_programmes, load_regions, units
 from analysis.data.derived import DERIVED
-from analysis.data.panel import load_map_panel, load_national, load_panel
+from analysis.data.panel import data_years, load_map_panel, load_national, load_panel
 
 __all__ = [
     "DataError",
     "DERIVED",
+    "data_years",
     "coverage_table",
     "per_capita_check",
     "load_indicators",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -11,6 +12,7 @@ from analysis.data.derived import add_derived
 from analysis.data.errors import DataError
 from analysis.data.harmonise import harmonise
 from analysis.data.tables import Tables, load_tables
+from analysis.data.trace import traced
 from analysis.data.units import current_units, stable_units, units_in_year
 
 BASES = ("stable", "current")
@@ -76,26 +78,34 @@ def _national(tables: Tables, obs: pd.DataFrame, columns: list[str], until: int 
     return add_derived(wide, national=None, group=None)
 
 
+@traced
 def load_national(data_dir: str | os.PathLike | None = None, *, until: int | None = None,
-                  as_of: str | None = None, include_unverified: bool = False) -> pd.DataFrame:
+                  as_of: str | None = None, include_unverified: bool = False,
+                  indicators: Sequence[str] | None = None) -> pd.DataFrame:
     """Kazakhstan's national series, indexed by year, with the same indicator columns as the panel.
+
+    ``indicators`` keeps only those columns (see :func:`load_panel`).
 
     Examples
     --------
     >>> nat = load_national(until=2020)
     >>> int(nat.index.max()), round(float(nat.loc[2019, "grp_per_capita_rel"]), 6)
     (2020, 1.0)
+    >>> list(load_national(until=2020, indicators=["grp_nominal"]).columns)
+    ['grp_nominal']
     """
     until = _year_or_none(until)
     tables = load_tables(data_dir)
     obs = effective_observations(tables, as_of, include_unverified)
     columns = _indicator_columns(tables, include_unverified)
-    return _national(tables, obs, columns, until).set_index("year")
+    national = _national(tables, obs, columns, until).set_index("year")
+    return national if indicators is None else national[_chosen(national, indicators, [])]
 
 
+@traced
 def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None, *,
                until: int | None = None, include_unverified: bool = False,
-               as_of: str | None = None) -> pd.DataFrame:
+               as_of: str | None = None, indicators: Sequence[str] | None = None) -> pd.DataFrame:
     """The regions x years panel on one basis of units, checked on every load.
 
     Parameters
@@ -113,11 +123,16 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
         Add the unverified series of ``unverified.csv`` (off for every analysis by default).
     as_of : str, optional
         ISO date: rebuild the panel with the figures in force on that date (revisions undone).
+    indicators : list of str, optional
+        Keep only these indicator columns (stored or derived; derived ones are still computed
+        from their inputs). A notebook that names what it reads is re-executed by the pipeline
+        only when those columns change (see :mod:`analysis.data.trace`).
 
     Returns
     -------
     DataFrame
-        Columns ``region``, ``year``, then one float column per stored and derived indicator;
+        Columns ``region``, ``year``, then one float column per stored and derived indicator
+        (or per ``indicators``);
         one row per unit and year from the first to the last year with any figure.
         ``attrs["approximate"]`` is the set of (region, year, indicator) that are
         population-weighted approximations; ``attrs["basis"]`` the basis.
@@ -130,6 +145,8 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
     >>> row = panel[(panel.region == "KZ-SKO") & (panel.year == 2020)]
     >>> bool(row["grp_nominal"].notna().all())
     True
+    >>> list(load_panel("stable", until=2020, indicators=["grp_per_capita"]).columns)
+    ['region', 'year', 'grp_per_capita']
     """
     if basis not in BASES:
         raise DataError("(argument basis)", None, None, basis, "one of 'stable', 'current'")
@@ -138,19 +155,21 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
     key = (basis, until, include_unverified, as_of)
     hit = _PANELS.get(key)
     if hit is not None and hit[0] is tables:  # same validated files: reuse, hand out a copy
-        return _copy(hit[1])
+        return _copy(hit[1], indicators)
     panel = _build_panel(tables, basis, until, include_unverified, as_of)
     if _PANELS and next(iter(_PANELS.values()))[0] is not tables:
         _PANELS.clear()
     _PANELS[key] = (tables, panel)
-    return _copy(panel)
+    return _copy(panel, indicators)
 
 
 _PANELS: dict[tuple, tuple[Tables, pd.DataFrame]] = {}
 
 
+@traced
 def load_map_panel(year: int, data_dir: str | os.PathLike | None = None, *, until: int | None = None,
-                   include_unverified: bool = False, as_of: str | None = None) -> pd.DataFrame:
+                   include_unverified: bool = False, as_of: str | None = None,
+                   indicators: Sequence[str] | None = None) -> pd.DataFrame:
     """The units of the administrative map in force in ``year``, each on its territory of that year.
 
     This is what an edition of ``year`` reports region by region. From 2022 it is the
@@ -163,7 +182,7 @@ def load_map_panel(year: int, data_dir: str | os.PathLike | None = None, *, unti
     ----------
     year : int
         The year whose map is used (an edition's report year).
-    data_dir, until, include_unverified, as_of
+    data_dir, until, include_unverified, as_of, indicators
         As for :func:`load_panel`; ``until`` defaults to ``year``.
 
     Returns
@@ -188,7 +207,7 @@ def load_map_panel(year: int, data_dir: str | os.PathLike | None = None, *, unti
     tables = load_tables(data_dir)
     split_year = tables.regions.set_index("code")["split_year"]
     current_codes = set(current_units(tables.regions))
-    options = dict(until=until, include_unverified=include_unverified, as_of=as_of)
+    options = dict(until=until, include_unverified=include_unverified, as_of=as_of, indicators=indicators)
     parts, approximate = [], set()
     for basis in BASES:
         panel = load_panel(basis, data_dir, **options)
@@ -203,10 +222,41 @@ def load_map_panel(year: int, data_dir: str | os.PathLike | None = None, *, unti
     return out
 
 
-def _copy(panel: pd.DataFrame) -> pd.DataFrame:
-    out = panel.copy()
-    out.attrs = {"approximate": set(panel.attrs["approximate"]), "basis": panel.attrs["basis"]}
+def _chosen(frame: pd.DataFrame, indicators: Sequence[str], keys: list[str]) -> list[str]:
+    """``keys`` + ``indicators``, each checked to be an indicator column of ``frame``."""
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    valid = [c for c in frame.columns if c not in keys]
+    for name in indicators:
+        if name not in valid:
+            raise DataError("(argument indicators)", None, None, name, "one of: " + ", ".join(valid))
+    return keys + list(dict.fromkeys(indicators))
+
+
+def _copy(panel: pd.DataFrame, indicators: Sequence[str] | None = None) -> pd.DataFrame:
+    if indicators is None:
+        out = panel.copy()
+        approximate = set(panel.attrs["approximate"])
+    else:
+        columns = _chosen(panel, indicators, ["region", "year"])
+        out = panel[columns].copy()
+        approximate = {cell for cell in panel.attrs["approximate"] if cell[2] in columns}
+    out.attrs = {"approximate": approximate, "basis": panel.attrs["basis"]}
     return out
+
+
+@traced
+def data_years(data_dir: str | os.PathLike | None = None) -> list[int]:
+    """The years with at least one regional figure in the data (the valid edition years).
+
+    Examples
+    --------
+    >>> 2022 in data_years()
+    True
+    """
+    panel = load_panel("current", data_dir)
+    values = panel.drop(columns=["region", "year"])
+    return sorted(int(y) for y in panel.loc[values.notna().any(axis=1), "year"].unique())
 
 
 def _build_panel(tables: Tables, basis: str, until: int | None, include_unverified: bool,
@@ -233,4 +283,4 @@ def _build_panel(tables: Tables, basis: str, until: int | None, include_unverifi
     return panel
 
 
-__all__ = ["load_panel", "load_map_panel", "load_national"]
+__all__ = ["data_years", "load_panel", "load_map_panel", "load_national"]

@@ -12,6 +12,7 @@ from analysis.data.checks import KEY, check_observations
 from analysis.data.checksums import DESCRIPTOR, verify_checksums
 from analysis.data.paths import resolve_data_dir
 from analysis.data.schemas import read_table
+from analysis.data.trace import OBSERVATION_TABLES, observed
 
 FILES = ("regions.csv", "indicators.csv", "observations.csv", "revisions.csv", "unverified.csv", "programmes.csv")
 
@@ -27,6 +28,12 @@ class Tables:
     revisions: pd.DataFrame
     unverified: pd.DataFrame
     programmes: pd.DataFrame
+
+    def __getattribute__(self, name):
+        # Observations must reach a pipeline run through a traced loader (analysis.data.trace).
+        if name in OBSERVATION_TABLES:
+            observed(name)
+        return object.__getattribute__(self, name)
 
 
 _CACHE: dict[tuple, Tables] = {}
