@@ -17,7 +17,7 @@ from analysis.pipeline import ManifestError, check_parameter, load_manifest, rea
 from analysis.pipeline.cache import data_fingerprint, library_fingerprint, run_key
 from analysis.pipeline.kernel import normalise, dumps
 from analysis.pipeline.verify import extract_values
-from test_pipeline_support import (EDITIONS, PROVIDERS, REGIONS, build, expected_mean,
+from test_pipeline_support import (EDITIONS, PROVIDERS, REGIONS, build, expected_mean, notebook,
                                    make_project, value, write_observations)
 
 
@@ -307,3 +307,62 @@ def test_a_notebook_edited_during_a_build_runs_the_source_its_key_names(tmp_path
         shutdown_all()
     assert outcome.status == "ok", outcome.error
     assert extract_values(json.loads(outcome.notebook))[0]["glue:last_value"] == value("KZ-10", 2021)
+
+
+# --- read-based keys: traces of the loader calls (analysis.data.trace) ------
+
+TRACED_PARAMETERS = "year = 2022\ndata_dir = \"\""
+TRACED_BODY = '''
+from myst_nb import glue
+from analysis import data as kzdata
+panel = kzdata.load_map_panel(year, data_dir, indicators=[{indicator!r}])
+glue("mean", float(panel[{indicator!r}].mean()), display=False)
+'''
+RAW_BODY = '''
+import os
+import pandas as pd
+from myst_nb import glue
+from analysis import data as kzdata
+obs = pd.read_csv(os.path.join(os.environ["AIMAQ_DATA_DIR"], "observations.csv"))
+kzdata.data_years(data_dir)
+glue("rows", int((obs["indicator"] == "life_expectancy_at_birth").sum()), display=False)
+'''
+
+
+def _traced_project(root: Path) -> Path:
+    """Three pages on a copy of the real data: two load one column each, one reads the CSV itself."""
+    from analysis.data.paths import PROJECT_DATA_DIR
+
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copytree(PROJECT_DATA_DIR, root / "data")
+    bodies = {"unemployment": TRACED_BODY.format(indicator="unemployment_rate"),
+              "life": TRACED_BODY.format(indicator="life_expectancy_at_birth"), "raw": RAW_BODY}
+    for name, body in bodies.items():
+        nbformat.write(notebook(TRACED_PARAMETERS, body), root / "notebooks" / f"{name}.ipynb")
+    (root / "notebooks" / "manifest.yml").write_text(
+        "editions: [2022]\npreload: [pandas, myst_nb, analysis.data]\nruns:\n"
+        + "".join(f"  - {{notebook: {name}.ipynb, page: {name}, part: p}}\n" for name in bodies))
+    return root
+
+
+@pytest.mark.slow
+def test_an_edit_reexecutes_the_pages_that_load_its_column_and_serves_the_rest(tmp_path):
+    from test_data_trace import scale_observation
+
+    root = _traced_project(tmp_path / "project")
+    assert build(root).counts["ok"] == 3
+    before = _glue(root / "_build/runs/2022/unemployment.ipynb")["glue:mean"]
+    scale_observation(root / "data", "KZ-43", 2022, "unemployment_rate", 2.0)
+    result = build(root)
+    status = {s.page: s.status for s in result.statuses}
+    # life never loaded the edited column; raw read the CSV itself, so it has no trace to trust.
+    assert status == {"unemployment": "ok", "life": "cached", "raw": "ok"}
+    assert _glue(root / "_build/runs/2022/unemployment.ipynb")["glue:mean"] > before
+    # What was served equals what executing it again on the edited data gives.
+    fresh = build(root, build_dir=tmp_path / "fresh", use_cache=False)
+    assert fresh.executed == 3
+    for page in status:
+        assert (root / f"_build/runs/2022/{page}.ipynb").read_bytes() == \
+            (tmp_path / f"fresh/runs/2022/{page}.ipynb").read_bytes()
+    # Served once by its trace, the page is now a direct hit: the next build reads no data.
+    assert build(root).counts["cached"] == 3

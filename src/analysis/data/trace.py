@@ -14,14 +14,21 @@ the digests of their results are stored; before the next build, the calls are
 replayed in the pipeline's own process and, when every digest is unchanged,
 the stored notebook is still valid.
 
-Soundness rests on two rules, both enforced here:
+Soundness rests on three rules, all enforced here:
 
 - only the outermost loader call is recorded (a loader calling another is one
   read); its arguments are recorded by name, the data directory as the run's
   own (a call on any other directory makes the trace unusable);
 - reading the observation tables any other way while recording
-  (``load_tables(...).observations``) marks the trace unusable: that run is
-  then keyed on the whole data, as before.
+  (``load_tables(...).observations``) marks the trace unusable;
+- so does opening a file named like an observation file outside a loader
+  (``pd.read_csv("data/observations.csv")`` in a notebook): a Python audit
+  hook (:pep:`578`) watches every ``open`` while a run is recorded.
+
+An unusable trace is not stored: that run is keyed on the whole data slice
+of its edition, as any run was before. (A C library opening the file by
+itself, without Python's ``open``, would escape the hook; notebooks read data
+through :mod:`analysis.data`, see ARCHITECTURE.md.)
 
 Everything else in ``data/`` (regions, indicators, programmes, the index
 framework, maps) stays in the run's key as whole files.
@@ -45,6 +52,7 @@ import hashlib
 import inspect
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +64,8 @@ from analysis.data.paths import resolve_data_dir
 
 #: Table attributes of :class:`analysis.data.tables.Tables` that hold observations.
 OBSERVATION_TABLES = frozenset({"observations", "revisions", "unverified"})
+#: Their files; opening one outside a traced loader spoils the trace.
+OBSERVATION_FILES = frozenset(f"{name}.csv" for name in OBSERVATION_TABLES)
 
 _LOADERS: dict[str, Callable] = {}
 
@@ -103,6 +113,7 @@ _active: Trace | None = None
 def recording():
     """Record the loader calls made inside the block; yields the :class:`Trace`."""
     global _active
+    _install_hook()
     previous, _active = _active, Trace()
     try:
         yield _active
@@ -113,7 +124,44 @@ def recording():
 def start() -> None:
     """Start recording for the run about to execute (the pipeline's kernels call this)."""
     global _active
+    _install_hook()
     _active = Trace()
+
+
+_hooked = False
+
+
+def _install_hook() -> None:
+    global _hooked
+    if not _hooked:  # an audit hook cannot be removed: one per process, idle when not recording
+        sys.addaudithook(_audit)
+        _hooked = True
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event != "open":
+        return
+    trace = _active
+    if trace is None or trace.depth or not trace.usable or not args:
+        return
+    path = args[0]
+    if isinstance(path, (str, bytes, os.PathLike)) and os.path.basename(os.fsdecode(path)) in OBSERVATION_FILES:
+        trace.unusable = f"{os.path.basename(os.fsdecode(path))} opened outside the traced loaders"
+
+
+@contextlib.contextmanager
+def sanctioned():
+    """Reads inside this block are the library's own (validating and caching the tables),
+    not a run's: what reaches a run is watched where it is handed out."""
+    trace = _active
+    if trace is None:
+        yield
+        return
+    trace.depth += 1
+    try:
+        yield
+    finally:
+        trace.depth -= 1
 
 
 def finish() -> str:
@@ -250,4 +298,5 @@ def loads(text: str | None) -> list[Call] | None:
         return None
 
 
-__all__ = ["Call", "Trace", "digest", "finish", "loads", "observed", "recording", "replay", "start", "traced"]
+__all__ = ["Call", "Trace", "digest", "finish", "loads", "observed", "recording", "replay", "sanctioned", "start",
+           "traced"]

@@ -14,9 +14,18 @@ A run's key is the sha256 of everything that can change its executed notebook:
   ``src/analysis`` except the ``pipeline``, ``cli`` and ``book`` rooms, which
   notebooks do not import), plus the papermill version and the cache format.
 
-Choice documented: every run of an edition is keyed on the whole data slice of
-that edition, not on the cells it happens to read; region pages rank regions
-against each other, so a change in one region can change every region page.
+Two keys per run. The **content key** above addresses the stored notebook;
+a build that finds it serves the run at once (a warm build reads no data).
+The **reads key** is the same without the observation files
+(:data:`TRACED_FILES`); with it the cache keeps the run's *trace*: the
+loader calls through which the notebook read the observations and a digest of
+each result (:mod:`analysis.data.trace`). When the content key misses (an
+observation was edited), the runner replays the trace; if every loader still
+returns the same table, the stored notebook is still what the run would give
+and is served without executing it. So a region page that loads
+``indicators=[...]`` is re-executed when one of its columns changes (every
+region page ranks all regions, so an edit of any region's figure in those
+columns re-executes them all), and not when a column it never loads changes.
 
 Entries and outputs are written through :func:`atomic_write`: a temporary file
 in the same directory, fsync, then ``os.replace``. A ``kill -9`` at any moment
@@ -41,6 +50,8 @@ _TMP_PREFIX = ".tmp-"
 # invalidate executed notebooks.
 _NOT_READ_BY_NOTEBOOKS = ("pipeline", "cli", "book")
 _CHECKSUM_FIELDS = {"hash", "sha256", "bytes", "checksum"}
+#: Files notebooks read only through the traced loaders of :mod:`analysis.data.trace`.
+TRACED_FILES = frozenset({"observations.csv", "revisions.csv", "unverified.csv"})
 
 
 def atomic_write(path: str | Path, data: bytes | str) -> None:
@@ -143,11 +154,16 @@ def data_fingerprint(data_dir: str | Path, until: int | None = None) -> str:
     return data_fingerprints(data_dir, [until])[until]
 
 
-def data_fingerprints(data_dir: str | Path, editions) -> dict:
-    """:func:`data_fingerprint` for several editions, reading every file once."""
+def data_fingerprints(data_dir: str | Path, editions, without=frozenset()) -> dict:
+    """:func:`data_fingerprint` for several editions, reading every file once.
+
+    ``without``: file names (relative to ``data_dir``) left out, e.g. :data:`TRACED_FILES`
+    for the reads key.
+    """
     data_dir = Path(data_dir)
     files = sorted(p for p in data_dir.rglob("*")
-                   if p.is_file() and not p.name.startswith(".") and "__pycache__" not in p.parts)
+                   if p.is_file() and not p.name.startswith(".") and "__pycache__" not in p.parts
+                   and p.relative_to(data_dir).as_posix() not in without)
     digests = {edition: hashlib.sha256() for edition in editions}
     for path in files:
         raw = path.read_bytes()
@@ -201,7 +217,8 @@ def run_key(notebook_bytes: bytes, parameters: Mapping[str, Any], data: str, lib
 
 
 class Cache:
-    """Executed notebooks stored by key under ``_build/cache/<k[:2]>/<k>.ipynb``.
+    """Executed notebooks stored by key under ``_build/cache/<k[:2]>/<k>.ipynb``, and the
+    traces of their reads under ``_build/cache/traces/<r[:2]>/<r>.json`` (by reads key).
 
     Only successful runs are stored: a failure is re-executed next time.
     """
@@ -224,3 +241,18 @@ class Cache:
 
     def put(self, key: str, data: bytes) -> None:
         atomic_write(self.path(key), data)
+
+    def trace_path(self, reads_key: str) -> Path:
+        return self.directory / "traces" / reads_key[:2] / f"{reads_key}.json"
+
+    def get_trace(self, reads_key: str) -> tuple[str, str] | None:
+        """``(calls_json, content_key)`` of the last successful run with this reads key, or None."""
+        try:
+            stored = json.loads(self.trace_path(reads_key).read_bytes())
+            return json.dumps(stored["calls"]), str(stored["entry"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_trace(self, reads_key: str, calls_json: str, content_key: str) -> None:
+        record = {"entry": content_key, "calls": json.loads(calls_json)}
+        atomic_write(self.trace_path(reads_key), json.dumps(record, sort_keys=True, indent=1) + "\n")

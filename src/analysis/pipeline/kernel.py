@@ -18,6 +18,7 @@ give byte-identical files and a warm run equals a plain ``papermill`` run.
 
 from __future__ import annotations
 
+import ast
 import contextvars
 import json
 import os
@@ -54,8 +55,17 @@ def __aimaq_reset(cwd):
     os.environ.update(state.environ)
     os.chdir(cwd)
     ip.reset(new_session=True)       # fresh namespace, history, Out, execution count 1
+    try:                             # record the run's reads of the observations
+        import analysis.data.trace
+        analysis.data.trace.start()
+    except ImportError:
+        pass
 __aimaq_reset({cwd!r})
 """
+
+# Evaluated after a run (a user expression: no cell, no output): the run's trace as JSON text.
+_TRACE_FINISH = ('__import__("sys").modules["analysis.data.trace"].finish() '
+                 'if "analysis.data.trace" in __import__("sys").modules else "null"')
 
 _PRELOAD_CODE = """
 def __aimaq_preload(modules):
@@ -100,16 +110,22 @@ class Job:
     preload: tuple[str, ...] = ()
     timeout: int = 1800
     notebook_source: str | None = None  # the bytes the key was computed on (default: read the path)
+    reads_key: str | None = None  # the key without the observations (the runner's; see cache.py)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Result of executing a job: the normalised notebook JSON and its status."""
+    """Result of executing a job: the normalised notebook JSON, its status and the trace of its reads.
+
+    ``trace`` is the JSON text of :meth:`analysis.data.trace.Trace.to_json`, or None when the
+    run's reads could not be traced (then it is keyed on the whole data only).
+    """
 
     key: str
     status: str  # "ok" | "failed"
     notebook: str | None
     error: str | None = None
+    trace: str | None = None
 
 
 def normalise(nb: nbformat.NotebookNode, input_name: str, output_name: str,
@@ -286,13 +302,14 @@ class WarmKernel:
         nb = remove_error_markers(nb)
         manager = NotebookExecutionManager(nb, output_path=None, progress_bar=False)
         manager.notebook_start()
-        error = None
+        error = trace = None
         try:
             client = PapermillNotebookClient(
                 manager, km=self.km, kernel_name=KERNEL_NAME, timeout=job.timeout,
                 startup_timeout=60, log_output=False)
             client.kc = self.kc  # reuse the warm client: papermill then runs as usual
             client.execute()
+            trace = self._trace()
         except Exception as exc:  # a dead or timed-out kernel: restart it for the next job
             error = f"{type(exc).__name__}: {exc}"
             self._shutdown()
@@ -303,7 +320,20 @@ class WarmKernel:
         status = "failed" if error else status_of(nb)
         if status == "failed" and error is None:
             error = error_of(nb)
-        return Outcome(job.key, status, dumps(nb), error)
+        return Outcome(job.key, status, dumps(nb), error, trace if status == "ok" else None)
+
+    def _trace(self) -> str | None:
+        """The finished run's trace (None when unusable or unavailable)."""
+        from jupyter_core.utils import run_sync
+
+        reply = run_sync(self.kc._async_execute_interactive)(
+            "", silent=True, store_history=False, user_expressions={"trace": _TRACE_FINISH},
+            timeout=60, output_hook=lambda msg: None)
+        result = reply["content"].get("user_expressions", {}).get("trace", {})
+        if result.get("status") != "ok":
+            return None
+        text = ast.literal_eval(result["data"]["text/plain"])
+        return None if text == "null" else text
 
     def shutdown(self) -> None:
         """Stop the kernel (it is started again on the next job)."""

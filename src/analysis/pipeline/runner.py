@@ -7,9 +7,11 @@ One build:
    the process, so a ``kill -9`` never leaves it stuck) and removes temporary
    files a killed build left behind;
 2. expands the manifest for the chosen editions and computes each run's
-   content key (:mod:`analysis.pipeline.cache`);
-3. serves hits from the cache (status ``cached``), sends misses to an
-   executor (status ``ok`` or ``failed``);
+   content key and reads key (:mod:`analysis.pipeline.cache`);
+3. serves hits from the cache (status ``cached``): a content-key hit at once,
+   else a run whose stored trace of reads still holds on today's data
+   (:mod:`analysis.data.trace`); sends the rest to an executor (status ``ok``
+   or ``failed``);
 4. writes every successful notebook to the cache first and then to
    ``_build/runs/<edition>/<page>.ipynb``, both atomically, and rewrites
    ``status.json`` after every finished run. A failed run's notebook goes to
@@ -28,8 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.pipeline.cache import (Cache, atomic_write, data_fingerprints, library_fingerprint,
-                                     run_key, sweep_temporaries)
+from analysis.pipeline.cache import (TRACED_FILES, Cache, atomic_write, data_fingerprints,
+                                     library_fingerprint, run_key, sweep_temporaries)
 from analysis.pipeline.executors import get_executor
 from analysis.pipeline.kernel import Job, Outcome, relative_to
 from analysis.pipeline.manifest import Manifest, Run, load_manifest, project_root
@@ -81,7 +83,9 @@ def plan_jobs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
     """Pair each run with its job (None and an error if the notebook is missing)."""
     runs = list(runs)
     library = library_fingerprint()
-    data_keys = data_fingerprints(paths.data_dir, sorted({run.edition for run in runs}))
+    editions = sorted({run.edition for run in runs})
+    data_keys = data_fingerprints(paths.data_dir, editions)
+    static_keys = data_fingerprints(paths.data_dir, editions, without=TRACED_FILES)
     env = {"AIMAQ_DATA_DIR": str(paths.data_dir)}
     planned = []
     for run in runs:
@@ -94,7 +98,8 @@ def plan_jobs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
         job = Job(key=key, notebook_path=str(notebook), notebook_source=source.decode("utf-8"),
                   notebook_name=relative_to(notebook, paths.root), output_name=run.output_path,
                   parameters=_injected(run.parameters), cwd=str(paths.root), root=str(paths.root),
-                  env=env, preload=manifest.preload)
+                  env=env, preload=manifest.preload,
+                  reads_key=run_key(source, run.parameters, static_keys[run.edition], library))
         planned.append((run, job, None))
     return planned
 
@@ -199,6 +204,7 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
 
     pending: list[tuple[Run, Job]] = []
     stop = False
+    replayed: dict = {}  # loader results already verified in this build, shared by all runs
     for run, job, error in planned:
         if job is None:
             record(run, RunStatus(run.edition, run.page, run.notebook, run.parameters, "failed",
@@ -206,6 +212,8 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
             stop = stop or not keep_going
             continue
         hit = cache.get(job.key) if use_cache else None
+        if hit is None and use_cache:
+            hit = _still_valid(cache, job, paths, replayed)
         if hit is not None:
             _publish(_output(paths, run), hit)
             record(run, RunStatus(run.edition, run.page, run.notebook, run.parameters, "cached", job.key),
@@ -219,13 +227,13 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
     if pending and not stop:
         runs_by_key = {}
         for run, job in pending:
-            runs_by_key.setdefault(job.key, []).append(run)
+            runs_by_key.setdefault(job.key, []).append((run, job))
         unique = list({job.key: job for _, job in pending}.values())
         with get_executor(executor, jobs=jobs, scheduler=scheduler) as pool:
             for outcome in pool.submit_all(unique):
                 executed += 1
-                for run in runs_by_key[outcome.key]:
-                    record(run, _store(outcome, run, cache, paths))
+                for run, job in runs_by_key[outcome.key]:
+                    record(run, _store(outcome, run, cache, paths, job.reads_key))
                 if outcome.status == "failed" and not keep_going:
                     pool.cancel()
                     break
@@ -238,10 +246,31 @@ def _output(paths: Paths, run: Run) -> Path:
     return paths.build_dir / Path(run.output_path).relative_to("_build")
 
 
-def _store(outcome: Outcome, run: Run, cache: Cache, paths: Paths) -> RunStatus:
+def _still_valid(cache: Cache, job: Job, paths: Paths, replayed: dict) -> bytes | None:
+    """The stored notebook of this run if its trace of reads holds on today's data (see cache.py).
+
+    Served, it is also stored under today's content key, so the next build finds it at once.
+    """
+    stored = cache.get_trace(job.reads_key) if job.reads_key else None
+    if stored is None:
+        return None
+    from analysis.data import trace  # the library, only when a trace has to be checked
+
+    calls_json, entry = stored
+    calls = trace.loads(calls_json)
+    notebook = cache.get(entry) if calls is not None else None
+    if notebook is None or not trace.replay(calls, paths.data_dir, replayed):
+        return None
+    cache.put(job.key, notebook)
+    return notebook
+
+
+def _store(outcome: Outcome, run: Run, cache: Cache, paths: Paths, reads_key: str | None) -> RunStatus:
     data = outcome.notebook.encode("utf-8") if outcome.notebook is not None else None
     if outcome.status == "ok":
         cache.put(outcome.key, data)          # cache first: an output always has its entry
+        if outcome.trace is not None and reads_key:
+            cache.put_trace(reads_key, outcome.trace, outcome.key)
         _publish(_output(paths, run), data)
         return RunStatus(run.edition, run.page, run.notebook, run.parameters, "ok", outcome.key)
     if data is not None:
