@@ -251,6 +251,43 @@ def test_png_bytes_identical_for_identical_figures():
     assert a == b and a[:4] == b"\x89PNG"
 
 
+
+def _matplotlib_png(fig) -> bytes:
+    """The PNG matplotlib's own Agg canvas writes (no text caches), with png_bytes' settings."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from analysis.plots._render import DPI, PNG_COMPRESS_LEVEL
+
+    buffer = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(buffer, metadata={"Software": None},
+                                   pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+    assert fig.dpi == DPI
+    return buffer.getvalue()
+
+
+def test_cached_text_rendering_gives_matplotlibs_pixels_bit_for_bit():
+    """Text metrics, layouts and glyph bitmaps are cached per process; the PNG stays matplotlib's own."""
+    from analysis.plots._common import new_figure
+    from analysis.plots._render import clear_caches
+
+    def draw():
+        fig, ax = new_figure(layout=None)
+        ax.plot([0, 1, 2], [1.5, 2.25, 1234.5])
+        ax.set_title("Жан басына шаққандағы ЖӨӨ: Қызылорда облысы\nВРП на душу населения, 1 234,5")
+        ax.set_ylabel("GRP per capita (Kazakhstan = 1)")
+        ax.text(0.3, 0.4, "Ұлытау, Әкімдік 0,05", rotation=33, fontweight="bold")
+        ax.text(1.1, 600.0, "mono", antialiased=False, fontsize=13)
+        ax.annotate("Абай", (1.0, 2.0), xytext=(3.7, -1.3), textcoords="offset points", fontsize=8.5)
+        return fig
+
+    clear_caches()
+    cold = png_bytes(draw())
+    warm = png_bytes(draw())  # every metric, layout and glyph now comes from the caches
+    assert cold == warm == _matplotlib_png(draw())
+
+
 # ---------------------------------------------------------------- page tables (known truths)
 
 def test_region_key_figures_known_truth():

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import io
 import math
 
 import matplotlib
@@ -27,8 +26,7 @@ from matplotlib.ticker import Formatter
 
 from analysis.i18n import format_number
 
-#: Resolution of every PNG the book shows; fixed so bytes do not depend on rcParams.
-DPI = 110
+from analysis.plots._render import DPI  # noqa: E402  (resolution of every PNG the book shows)
 #: Default figure size in inches (width, height).
 FIGSIZE = (7.0, 4.2)
 #: Colour for the region or the treated unit, and for everything else.
@@ -89,19 +87,8 @@ def styled(func):
     return wrapper
 
 
-#: zlib level of the PNGs: level 1 encodes about twice as fast as the default 6 for files
-#: a few per cent larger (the pixels are the same: PNG is lossless).
-PNG_COMPRESS_LEVEL = 1
-
-
-def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
-    """Render ``fig`` to PNG bytes with no metadata, so equal figures give equal bytes."""
-    buffer = io.BytesIO()
-    # "Software" is matplotlib's only default PNG text chunk; dropping it keeps
-    # the bytes independent of the matplotlib version.
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
-                pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
-    return buffer.getvalue()
+# Rendering (Agg with cached text metrics, layouts and glyphs) lives in ``_render``.
+from analysis.plots._render import PNG_COMPRESS_LEVEL, png_bytes  # noqa: E402,F401  (re-exported)
 
 
 # --- one figure, three languages ------------------------------------------------------------
