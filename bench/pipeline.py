@@ -21,6 +21,13 @@ the benchmark do not count as changes.
 - **warm**: the same again, nothing changed.
 - **incremental**: one observation of the latest edition edited in the data
   copy (its checksum in ``datapackage.json`` updated), then ``run_pipeline``.
+  The observation is the first sub-national row of that year in file order
+  (a preliminary GRP figure, the kind BNS revises): the runs whose loaded
+  tables it changes are executed, the others are served through their traces
+  (:mod:`analysis.data.trace`).
+- **incremental-shown**: then one more edit, of a figure every region page of
+  the latest edition shows and ranks (a region's money income in that year):
+  the heavy case, reported without a goal of its own.
 
 Goals (issue 6, 2 cores, 5 editions): cold >= 5x faster than naive and
 <= 120 s; warm <= 5 s; incremental <= 15 s. Exit code 1 when one is missed.
@@ -44,15 +51,16 @@ from collections import defaultdict
 from pathlib import Path
 
 GOALS = {"speedup": 5.0, "cold": 120.0, "warm": 5.0, "incremental": 15.0}
+SHOWN_INDICATOR = "income_per_capita_nominal_monthly"
 LANGUAGES = 3
 
 
-def edit_one_observation(data_dir: Path, year: int) -> str:
+def edit_one_observation(data_dir: Path, year: int, indicator: str | None = None) -> str:
     """Scale one observation of ``year`` by 1.001 in a data copy; return which one.
 
-    Picks the first sub-national row of that year (file order), rewrites the
-    CSV and updates the file's hash and size in ``datapackage.json`` so the
-    loader's checksum check still passes.
+    Picks the first sub-national row of that year (file order; of ``indicator``
+    if given), rewrites the CSV and updates the file's hash and size in
+    ``datapackage.json`` so the loader's checksum check still passes.
     """
     path = data_dir / "observations.csv"
     text = path.read_text(encoding="utf-8")
@@ -60,7 +68,8 @@ def edit_one_observation(data_dir: Path, year: int) -> str:
     header = rows[0]
     col = {name: header.index(name) for name in ("region", "year", "indicator", "value")}
     for row in rows[1:]:
-        if row[col["year"]] == str(year) and row[col["region"]] != "KZ" and row[col["value"]]:
+        if (row[col["year"]] == str(year) and row[col["region"]] != "KZ" and row[col["value"]]
+                and indicator in (None, row[col["indicator"]])):
             old = float(row[col["value"]])
             row[col["value"]] = repr(old * 1.001)
             chosen = f"{row[col['region']]} {year} {row[col['indicator']]}: {old} -> {row[col['value']]}"
@@ -151,9 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_naive:
             naive, _ = naive_estimate(runs, manifest.notebooks_dir, data, args.sample, args.seed)
         results = {}
-        for scenario in ("cold", "warm", "incremental"):
+        for scenario in ("cold", "warm", "incremental", "incremental-shown"):
             if scenario == "incremental":
                 print("  edited:", edit_one_observation(data, max(editions)))
+            if scenario == "incremental-shown":
+                print("  edited:", edit_one_observation(data, max(editions), SHOWN_INDICATOR))
             result = run_pipeline(editions, **common)
             counted = [s for s in result.statuses if s.notebook not in missing]
             failed = [s for s in counted if s.status == "failed"]
@@ -165,17 +176,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\n{'scenario':<14}{'seconds':>10}{'executed':>10}{'vs naive':>10}  goal")
+    print(f"\n{'scenario':<18}{'seconds':>10}{'executed':>10}{'vs naive':>10}  goal")
     if naive is not None:
-        print(f"{'naive (est.)':<14}{naive:>10.1f}{len(runs) * LANGUAGES:>10}{'1.0x':>10}  "
+        print(f"{'naive (est.)':<18}{naive:>10.1f}{len(runs) * LANGUAGES:>10}{'1.0x':>10}  "
               f"estimated from {args.sample} timed run(s) per notebook x {LANGUAGES} languages")
     missed = []
     for scenario, (seconds, executed, failed) in results.items():
         ratio = f"{naive / seconds:.1f}x" if naive else "-"
-        goal = GOALS[scenario]
+        goal = GOALS.get(scenario)
+        if goal is None:
+            print(f"{scenario:<18}{seconds:>10.1f}{executed:>10}{ratio:>10}  no goal (an edit every region page shows)")
+            continue
         ok = seconds <= goal and (scenario != "cold" or naive is None or naive / seconds >= GOALS["speedup"])
         text = f"<= {goal:.0f} s" + (f", >= {GOALS['speedup']:.0f}x naive" if scenario == "cold" else "")
-        print(f"{scenario:<14}{seconds:>10.1f}{executed:>10}{ratio:>10}  {text}: {'met' if ok else 'MISSED'}")
+        print(f"{scenario:<18}{seconds:>10.1f}{executed:>10}{ratio:>10}  {text}: {'met' if ok else 'MISSED'}")
         if not ok:
             missed.append(scenario)
     return 1 if missed else 0

@@ -23,6 +23,7 @@ import contextvars
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -249,6 +250,7 @@ class WarmKernel:
         self._preload = tuple(preload)
         self.km = None
         self.kc = None
+        self._sockets = ""
         # The kernel's asyncio loop lives in this private context: jupyter_core
         # keeps "the loop of this thread" in a context variable, which a host
         # such as a Dask worker may have copied from a thread whose loop is
@@ -263,7 +265,11 @@ class WarmKernel:
         environment.update(self._env)
         # Same hash seed in every kernel: set iteration order cannot differ between builds.
         environment["PYTHONHASHSEED"] = "0"
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        # Local sockets (IPC) in a private directory, not TCP on loopback: nothing listens on a
+        # port, and ipykernel has no reason to warn about unencrypted TCP.
+        self._sockets = tempfile.mkdtemp(prefix="aimaq-kernel-")
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                                     ip=os.path.join(self._sockets, "kernel"))
         starter = NotebookClient(nbformat.v4.new_notebook(), km=self.km, kernel_name=KERNEL_NAME)
         starter.start_new_kernel(cwd=self._cwd, env=environment)
         self.kc = starter.start_new_kernel_client()
@@ -348,6 +354,7 @@ class WarmKernel:
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # the kernel may already be gone; nothing to keep
             pass
+        shutil.rmtree(self._sockets, ignore_errors=True)
         self.km = self.kc = None
 
 
