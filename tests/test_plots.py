@@ -252,23 +252,30 @@ def test_png_bytes_identical_for_identical_figures():
 
 
 
-def _matplotlib_png(fig) -> bytes:
-    """The PNG matplotlib's own Agg canvas writes (no text caches), with png_bytes' settings."""
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def _matplotlib_pixels(fig) -> np.ndarray:
+    """The pixels matplotlib's own Agg canvas draws (no text caches), at png_bytes' dpi."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from analysis.plots._render import DPI, PNG_COMPRESS_LEVEL
+    from analysis.plots._render import DPI
 
-    buffer = io.BytesIO()
-    FigureCanvasAgg(fig).print_png(buffer, metadata={"Software": None},
-                                   pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     assert fig.dpi == DPI
-    return buffer.getvalue()
+    buffer = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(buffer)
+    return _pixels(buffer.getvalue())
 
 
 def test_cached_text_rendering_gives_matplotlibs_pixels_bit_for_bit():
-    """Text metrics, layouts and glyph bitmaps are cached per process; the PNG stays matplotlib's own."""
+    """Text metrics, layouts and glyph bitmaps are cached per process; the pixels stay matplotlib's own."""
     from analysis.plots._common import new_figure
     from analysis.plots._render import clear_caches
 
@@ -285,7 +292,28 @@ def test_cached_text_rendering_gives_matplotlibs_pixels_bit_for_bit():
     clear_caches()
     cold = png_bytes(draw())
     warm = png_bytes(draw())  # every metric, layout and glyph now comes from the caches
-    assert cold == warm == _matplotlib_png(draw())
+    assert cold == warm
+    assert np.array_equal(_pixels(cold), _matplotlib_pixels(draw()))
+
+
+def test_png_encoding_is_lossless_and_keeps_transparency():
+    from analysis.plots._render import encode_png
+
+    rng = np.random.default_rng(0)
+    opaque = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    opaque[..., 3] = 255
+    translucent = opaque.copy()
+    translucent[2, 3, 3] = 17
+    for image, mode in [(opaque, "RGB"), (translucent, "RGBA")]:
+        png = encode_png(image, 110)
+        assert png == encode_png(image.copy(), 110)
+        import io
+
+        from PIL import Image
+
+        decoded = Image.open(io.BytesIO(png))
+        assert decoded.mode == mode and round(decoded.info["dpi"][0]) == 110
+        assert np.array_equal(_pixels(png), image)
 
 
 # ---------------------------------------------------------------- page tables (known truths)

@@ -97,3 +97,30 @@ def test_report_figure_builds_once_and_emits_the_fresh_bytes():
     assert [o["metadata"]["aimaq"]["lang"] for o in out] == list(LANGS)
     for o in out:
         assert base64.b64decode(o["data"]["image/png"]) == png_bytes(draw(o["metadata"]["aimaq"]["lang"]))
+
+
+@pytest.mark.parametrize("name", sorted(_draws()))
+def test_languages_drawn_on_one_kept_layer_equal_fresh_figures(name, monkeypatch):
+    """render_languages draws a fixed-layout figure's language-independent layer once; same bytes."""
+    from analysis.plots import _render
+
+    layers = []
+    original = _render._Layers
+
+    class Counted(original):
+        def __init__(self, *args):
+            layers.append(self)
+            super().__init__(*args)
+
+    monkeypatch.setattr(_render, "_Layers", Counted)
+    draw = _draws()[name]
+    fresh = {lang: png_bytes(draw(lang)) for lang in LANGS}
+    for order in ORDERS:
+        layers.clear()
+        figures = []
+        shown = dict(zip(order, _render.render_languages(draw, order, figures=figures)))
+        assert shown == fresh, order
+        assert len(figures) == 1
+        # fixed axes positions: one kept layer for the three languages; layout engines: none
+        assert len(layers) == (1 if figures[0].get_layout_engine() is None else 0)
+    assert png_bytes(draw("kk")) == fresh["kk"]  # deterministic

@@ -152,6 +152,17 @@ def keep(key: tuple, data: tuple, state) -> None:
         store[key] = (tuple(data), state)
 
 
+def is_kept(fig) -> bool:
+    """Whether ``fig`` is a figure :func:`keep` holds in the current block (relabelled, not rebuilt)."""
+    store = _REUSE.get()
+    if not store:
+        return False
+    for _data, state in store.values():
+        if any(item is fig for item in (state if isinstance(state, tuple) else (state,))):
+            return True
+    return False
+
+
 def year_axis(ax, nbins: int = 8) -> None:
     """Integer year ticks without thousands separators (a year is not a quantity)."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator

@@ -35,22 +35,26 @@ from __future__ import annotations
 
 import io
 import math
+import struct
+import zlib
 from collections import OrderedDict
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib import cbook
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.ft2font import RenderMode
+from matplotlib.legend import Legend
+from matplotlib.text import Annotation, Text
 
 #: Resolution of every PNG the book shows; fixed so bytes do not depend on rcParams.
 DPI = 110
-#: zlib level of the PNGs: level 1 encodes about twice as fast as the default 6 for files
-#: a few per cent larger (the pixels are the same: PNG is lossless).
-PNG_COMPRESS_LEVEL = 1
-# "Software" is matplotlib's only default PNG text chunk; dropping it keeps the bytes
-# independent of the matplotlib version.
-_METADATA = {"Software": None}
+#: zlib level of the PNGs (see :func:`encode_png`): level 3 of unfiltered rows encodes these
+#: plots faster and smaller than Pillow's level 1 (the pixels are the same: PNG is lossless).
+PNG_COMPRESS_LEVEL = 3
 
 # Bounded caches (a long-running kernel draws hundreds of pages).
 _METRICS_MAX = 20_000
@@ -187,22 +191,176 @@ class CachingCanvas(FigureCanvasAgg):
         return self.renderer
 
 
-def _encode(rgba, dpi: int) -> bytes:
-    """PNG bytes of an RGBA buffer, as ``savefig`` writes them (same chunks, same zlib level)."""
-    buffer = io.BytesIO()
-    mpl.image.imsave(buffer, rgba, format="png", origin="upper", dpi=dpi, metadata=_METADATA,
-                     pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
-    return buffer.getvalue()
+def encode_png(rgba: np.ndarray, dpi: float = DPI) -> bytes:
+    """PNG bytes of an ``(height, width, 4)`` uint8 RGBA image: deterministic, no text chunks.
+
+    An opaque image (every figure here: the background is white) is stored as
+    RGB. Rows are left unfiltered and deflated at :data:`PNG_COMPRESS_LEVEL`:
+    on these flat-coloured plots that is smaller than Pillow's level 1 with its
+    adaptive filters and about four times faster. ``pHYs`` records the dpi.
+    """
+    height, width = rgba.shape[:2]
+    opaque = bool((rgba[..., 3] == 255).all())
+    channels = 3 if opaque else 4
+    rows = np.empty((height, 1 + width * channels), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type "none" for every row
+    rows[:, 1:].reshape(height, width, channels)[...] = rgba[..., :channels]
+    pixels_per_metre = int(dpi / 0.0254 + 0.5)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    return b"".join([
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)),
+        chunk(b"pHYs", struct.pack(">IIB", pixels_per_metre, pixels_per_metre, 1)),
+        chunk(b"IDAT", zlib.compress(rows, PNG_COMPRESS_LEVEL)),
+        chunk(b"IEND", b""),
+    ])
+
+
+def render_rgba(fig, dpi: int = DPI) -> np.ndarray:
+    """Draw ``fig`` as ``savefig`` does (layout engine, savefig colours) and return its RGBA pixels."""
+    previous = fig.canvas
+    canvas = CachingCanvas(fig)
+    try:
+        raw = io.BytesIO()
+        fig.savefig(raw, format="rgba", dpi=dpi)
+        renderer = canvas.renderer  # the one that drew at ``dpi`` (the figure's own dpi is back)
+        return np.frombuffer(raw.getbuffer(), dtype=np.uint8).reshape(int(renderer.height), int(renderer.width), 4)
+    finally:
+        fig.set_canvas(previous)  # the figure keeps the canvas it had (pyplot's, or none)
 
 
 def png_bytes(fig, dpi: int = DPI) -> bytes:
     """Render ``fig`` to PNG bytes with no metadata, so equal figures give equal bytes."""
-    previous = fig.canvas
-    CachingCanvas(fig)
-    try:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, metadata=_METADATA,
-                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
-        return buffer.getvalue()
-    finally:
-        fig.set_canvas(previous)  # the figure keeps the canvas it had (pyplot's, or none)
+    return encode_png(render_rgba(fig, dpi), dpi)
+
+
+# --- one figure, several languages: the language-independent layer drawn once ---------------
+
+
+def render_languages(draw, langs, dpi: int = DPI, *, figures: list | None = None) -> list[bytes]:
+    """The PNG bytes of ``draw(lang)`` for each language, in order.
+
+    Each distinct figure drawn is appended to ``figures`` as soon as it exists
+    (so the caller can close them even if a later language fails).
+
+    Runs inside :func:`analysis.plots._common.same_figure_across_languages`, so
+    figure functions that support it build their artists once and only swap
+    texts. When such a figure has fixed axes positions (no layout engine), its
+    language-independent layer (everything but texts and legends) is drawn
+    once and each language draws only its texts and legends on a copy of it;
+    the pixels are those of a full draw (``tests/test_plots_languages.py``).
+    """
+    from analysis.plots._common import is_kept, same_figure_across_languages
+
+    results = []
+    layers = None
+    with same_figure_across_languages():
+        for lang in langs:
+            fig = draw(lang)
+            if figures is not None and not any(fig is f for f in figures):
+                figures.append(fig)
+            if layers is None or layers.figure is not fig:
+                layers = _Layers(fig, dpi) if is_kept(fig) and _Layers.supports(fig, dpi) else None
+            results.append(layers.png() if layers is not None else png_bytes(fig, dpi))
+    return results
+
+
+def _language_layer_texts(fig):
+    """Texts that draw more than glyphs (a box or an arrow): hidden with the language layer."""
+    return [t for t in fig.findobj(Text) if t.get_bbox_patch() is not None or isinstance(t, Annotation)]
+
+
+class _Layers:
+    """A figure's language-independent pixels, kept to draw each language's texts on."""
+
+    @staticmethod
+    def supports(fig, dpi) -> bool:
+        rc = mpl.rcParams
+        return (fig.get_layout_engine() is None and not fig.subfigs and fig.dpi == dpi
+                and cbook._str_equal(rc["savefig.facecolor"], "auto")
+                and cbook._str_equal(rc["savefig.edgecolor"], "auto") and rc["savefig.bbox"] is None
+                and not any(ax.get_rasterization_zorder() is not None for ax in fig.axes))
+
+    def __init__(self, fig, dpi):
+        self.figure = fig
+        self.dpi = dpi
+        previous = fig.canvas
+        self.canvas = CachingCanvas(fig)
+        try:
+            renderer = self.canvas.get_renderer()
+            renderer.clear()
+            hidden = [a for a in [*self._legends(), *_language_layer_texts(fig)] if a.get_visible()]
+            for artist in hidden:
+                artist.set_visible(False)
+            renderer.draw_text = _no_text  # tick labels, titles, axis labels: the language layer
+            try:
+                fig.draw(renderer)
+            finally:
+                del renderer.draw_text
+                for artist in hidden:
+                    artist.set_visible(True)
+            self.base = renderer.copy_from_bbox(renderer.bbox)
+        finally:
+            fig.set_canvas(previous)
+
+    def _legends(self):
+        fig = self.figure
+        return [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+
+    def png(self) -> bytes:
+        """The figure in its current language: its texts and legends drawn on the kept layer."""
+        fig = self.figure
+        previous = fig.canvas
+        fig.set_canvas(self.canvas)
+        try:
+            renderer = self.canvas.get_renderer()
+            renderer.restore_region(self.base)
+            # The order of Figure.draw and Axes.draw: by zorder, children order among equals.
+            for artist in sorted([*fig.axes, *fig.texts, *fig.legends], key=lambda a: a.get_zorder()):
+                if isinstance(artist, Axes):
+                    _draw_axes_texts(artist, renderer)
+                else:
+                    artist.draw(renderer)
+            rgba = np.asarray(renderer.buffer_rgba())
+            return encode_png(rgba, self.dpi)
+        finally:
+            fig.set_canvas(previous)
+
+
+def _no_text(*_args, **_kwargs) -> None:
+    return None
+
+
+def _draw_axes_texts(ax, renderer) -> None:
+    """What :meth:`Axes.draw` draws of texts and legends, and nothing else."""
+    if not ax.get_visible():
+        return
+    ax._update_title_position(renderer)
+    children = [a for a in ax.get_children() if isinstance(a, (Axis, Text, Legend))]
+    if not ax.axison:
+        children = [a for a in children if not isinstance(a, Axis)]
+    for artist in sorted(children, key=lambda a: a.get_zorder()):
+        if isinstance(artist, Axis):
+            _draw_axis_texts(artist, renderer)
+        else:
+            artist.draw(renderer)
+
+
+def _draw_axis_texts(axis, renderer) -> None:
+    """:meth:`matplotlib.axis.Axis.draw` without tick marks and grid lines (matplotlib 3.11)."""
+    if not axis.get_visible():
+        return
+    ticks = axis._update_ticks()
+    tlb1, tlb2 = axis._get_ticklabel_bboxes(ticks, renderer)
+    for tick in ticks:
+        if tick.get_visible():
+            tick.label1.draw(renderer)
+            tick.label2.draw(renderer)
+    axis._update_label_position(renderer)
+    axis.label.draw(renderer)
+    axis._update_offset_text_position(tlb1, tlb2)
+    axis.offsetText.set_text(axis.major.formatter.get_offset())
+    axis.offsetText.draw(renderer)
