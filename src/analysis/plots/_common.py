@@ -152,6 +152,17 @@ def keep(key: tuple, data: tuple, state) -> None:
         store[key] = (tuple(data), state)
 
 
+def inside(legend):
+    """Leave a legend placed inside its axes out of the layout (returns it).
+
+    It cannot widen the axes' margins, and measuring it for the layout solver
+    repeats the costly ``loc="best"`` search: the layout, and so the PNG, are
+    the same without it.
+    """
+    legend.set_in_layout(False)
+    return legend
+
+
 def is_kept(fig) -> bool:
     """Whether ``fig`` is a figure :func:`keep` holds in the current block (relabelled, not rebuilt)."""
     store = _REUSE.get()

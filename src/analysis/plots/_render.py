@@ -269,8 +269,15 @@ def render_languages(draw, langs, dpi: int = DPI, *, figures: list | None = None
 
 
 def _language_layer_texts(fig):
-    """Texts that draw more than glyphs (a box or an arrow): hidden with the language layer."""
-    return [t for t in fig.findobj(Text) if t.get_bbox_patch() is not None or isinstance(t, Annotation)]
+    """Texts that draw more than glyphs (a box or an arrow): hidden with the language layer.
+
+    Titles, axis labels and free texts are looked at; tick labels are not (``findobj``
+    would create every tick to look at its label, and the figures here box none).
+    """
+    texts = list(fig.texts)
+    for ax in fig.axes:
+        texts += [*ax.texts, ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+    return [t for t in texts if t.get_bbox_patch() is not None or isinstance(t, Annotation)]
 
 
 class _Layers:

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.i18n import gettext
-from analysis.plots._common import MUTED, PALETTE, new_figure, number_axis, styled, year_axis
+from analysis.plots._common import MUTED, PALETTE, inside, new_figure, number_axis, styled, year_axis
 
 
 @styled
@@ -70,7 +70,7 @@ def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
                for i in range(len(result.clubs))]
     if result.divergent:
         handles.append(Line2D([], [], color=MUTED, linestyle=":", label=gettext("In no club", lang)))
-    ax.legend(handles=handles, fontsize=8, loc="best")
+    inside(ax.legend(handles=handles, fontsize=8, loc="best"))
     ax.axhline(1.0, color="#999999", linewidth=0.8)
     ax.set_ylabel("\n".join(textwrap.wrap(gettext("Level relative to the mean of regions", lang), 32)))
     ax.set_title(gettext("Convergence clubs", lang), y=1.0)

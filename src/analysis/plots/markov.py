@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, NATIONAL, new_figure, num, number_axis, styled
+from analysis.plots._common import ACCENT, NATIONAL, inside, new_figure, num, number_axis, styled
 
 
 def class_labels(k: int, lang: str) -> list[str]:
@@ -69,7 +69,7 @@ def markov_figure(result, lang: str) -> Figure:
     right.set_xticks(x, labels, rotation=30, ha="right", fontsize=7.5)
     right.set_ylabel(gettext("Share of regions", lang))
     right.set_title(gettext("Distribution across classes", lang), y=1.0)
-    right.legend(fontsize=8)
+    inside(right.legend(fontsize=8))
     number_axis(right, lang)
     right.set_ylim(0, max(1e-9, float(np.nanmax(np.r_[latest, steady]))) * 1.3)
     return fig

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, MUTED, NATIONAL, PALETTE, new_figure, number_axis, styled, year_axis
+from analysis.plots._common import ACCENT, MUTED, NATIONAL, PALETTE, inside, new_figure, number_axis, styled, year_axis
 
 
 def verdict_label(verdict: str, lang: str) -> str:
@@ -48,8 +48,8 @@ def rolling_beta_figure(table: pd.DataFrame, lang: str) -> Figure:
     ax.plot(table["end"], table["beta"], color="#c7ccd1", linewidth=1.0, zorder=1)
     ax.scatter(table["end"], table["beta"], c=[colours.get(v, MUTED) for v in table["verdict"]], s=26, zorder=2)
     present = [v for v in ("converging", "no_significant_change", "diverging") if v in set(table["verdict"])]
-    ax.legend(handles=[Line2D([], [], linestyle="", marker="o", color=colours[v], label=verdict_label(v, lang))
-                       for v in present], fontsize=8, loc="best")
+    inside(ax.legend(handles=[Line2D([], [], linestyle="", marker="o", color=colours[v], label=verdict_label(v, lang))
+                              for v in present], fontsize=8, loc="best"))
     length = int((table["end"] - table["start"]).iloc[0]) if len(table) else 0
     ax.set_title(gettext("β in rolling {length}-year windows", lang, length=str(length)), y=1.0)
     ax.set_xlabel(gettext("Last year of the window", lang))

@@ -20,7 +20,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, MUTED, NATIONAL, keep, new_figure, number_axis, reused, styled, year_axis
+from analysis.plots._common import (ACCENT, MUTED, NATIONAL, inside, keep, new_figure, number_axis, reused, styled,
+                                     year_axis)
 
 
 @styled
@@ -79,7 +80,7 @@ def _draw_synth(result, placebos):
     paths.plot(synthetic.index, synthetic.to_numpy(), color=NATIONAL, linewidth=1.6, linestyle="--",
                label="synthetic")
     paths.axvline(result.treatment_time, color=MUTED, linewidth=0.8, linestyle=":")
-    paths.legend(fontsize=8, loc="best")
+    inside(paths.legend(fontsize=8, loc="best"))
     year_axis(paths, nbins=6)
     gaps_ax = None
     if placebos is not None:
@@ -94,6 +95,6 @@ def _draw_synth(result, placebos):
         gaps_ax.plot([], [], color="#c7ccd1", linewidth=0.9, label="placebos")
         gaps_ax.axhline(0.0, color=NATIONAL, linewidth=0.8)
         gaps_ax.axvline(result.treatment_time, color=MUTED, linewidth=0.8, linestyle=":")
-        gaps_ax.legend(fontsize=8, loc="best")
+        inside(gaps_ax.legend(fontsize=8, loc="best"))
         year_axis(gaps_ax, nbins=6)
     return paths, gaps_ax, fig
