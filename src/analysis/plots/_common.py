@@ -136,8 +136,10 @@ def _fresh_layout(fig: Figure) -> None:
     after a first draw its result can differ in the last bits; from the
     subplot positions it lays out exactly as for a new figure.
     """
-    if fig.get_layout_engine() is None:
-        return
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if fig.get_layout_engine() is None or isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        return  # fixed positions (also a layout solved once for every language and kept)
     for ax in fig.axes:
         spec = ax.get_subplotspec()
         if spec is not None:

@@ -47,6 +47,7 @@ from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.ft2font import RenderMode
+from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.text import Annotation, Text
 
@@ -248,24 +249,105 @@ def render_languages(draw, langs, dpi: int = DPI, *, figures: list | None = None
 
     Runs inside :func:`analysis.plots._common.same_figure_across_languages`, so
     figure functions that support it build their artists once and only swap
-    texts. When such a figure has fixed axes positions (no layout engine), its
-    language-independent layer (everything but texts and legends) is drawn
-    once and each language draws only its texts and legends on a copy of it;
-    the pixels are those of a full draw (``tests/test_plots_languages.py``).
+    texts. For such a figure:
+
+    - with a layout engine (constrained layout), the layout is solved once, for
+      every language at a time (:func:`_freeze_layout`: each text at its largest
+      over the languages), and kept: the panels sit at the same place in the
+      three languages and every language's texts fit;
+    - then, its axes positions being fixed, its language-independent layer
+      (everything but texts and legends) is drawn once and each language draws
+      only its texts and legends on a copy of it; the pixels are those of a full
+      draw of the figure (``tests/test_plots_languages.py``).
     """
     from analysis.plots._common import is_kept, same_figure_across_languages
 
     results = []
     layers = None
     with same_figure_across_languages():
-        for lang in langs:
+        for i, lang in enumerate(langs):
             fig = draw(lang)
             if figures is not None and not any(fig is f for f in figures):
                 figures.append(fig)
             if layers is None or layers.figure is not fig:
-                layers = _Layers(fig, dpi) if is_kept(fig) and _Layers.supports(fig, dpi) else None
+                layers = None
+                if i == 0 and len(langs) > 1 and is_kept(fig) and _freezable(fig, dpi) \
+                        and _freeze_layout(fig, draw, langs):
+                    fig = draw(lang)  # back to this language's texts
+                if is_kept(fig) and _Layers.supports(fig, dpi):
+                    layers = _Layers(fig, dpi)
             results.append(layers.png() if layers is not None else png_bytes(fig, dpi))
     return results
+
+
+def _freezable(fig, dpi) -> bool:
+    return (isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) and not fig.subfigs and fig.dpi == dpi
+            and not any(ax.get_subplotspec() is None for ax in fig.axes))
+
+
+def _texts(fig) -> list:
+    """The texts a figure function may set per language: titles, axis and free texts, legend entries."""
+    texts = list(fig.texts)
+    for legend in fig.legends:
+        texts += legend.get_texts()
+    for ax in fig.axes:
+        texts += [*ax.texts, ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        if ax.get_legend() is not None:
+            texts += [ax.get_legend().get_title(), *ax.get_legend().get_texts()]
+    return texts
+
+
+def _freeze_layout(fig, draw, langs) -> bool:
+    """Solve ``fig``'s constrained layout once with every language's texts at their largest, then keep it.
+
+    ``draw(lang)`` must relabel this very figure for every language (else nothing
+    is changed and ``False`` is returned). Each text that differs between the
+    languages is laid out as its widest line repeated as many times as its
+    longest variant has lines, and each axis with the tick formatter whose
+    labels are widest, so the margins hold every language. Afterwards the figure
+    has no layout engine that moves its axes (``"none"``).
+    """
+    texts = _texts(fig)
+    axes_axis = [axis for ax in fig.axes for axis in ax._axis_map.values()]
+    variants: list[list[str]] = [[] for _ in texts]
+    formatters: list[list] = [[] for _ in axes_axis]
+    for lang in langs:
+        if draw(lang) is not fig:
+            return False
+        for seen, text in zip(variants, texts):
+            seen.append(text.get_text())
+        for seen, axis in zip(formatters, axes_axis):
+            seen.append(axis.get_major_formatter())
+    previous = fig.canvas
+    canvas = CachingCanvas(fig)
+    try:
+        renderer = canvas.get_renderer()
+
+        def width(line: str, prop) -> float:
+            return renderer.get_text_width_height_descent(line, prop, ismath=False)[0] if line else 0.0
+
+        for text, seen in zip(texts, variants):
+            if len(set(seen)) > 1:
+                prop = text.get_fontproperties()
+                lines = [line for variant in seen for line in variant.split("\n")]
+                widest = max(lines, key=lambda line: (width(line, prop), line))
+                text.set_text("\n".join([widest] * max(v.count("\n") + 1 for v in seen)))
+        for axis, seen in zip(axes_axis, formatters):
+            if len({id(f) for f in seen}) > 1:
+                locs = axis.get_majorticklocs()
+                prop = axis.get_ticklabels()[0].get_fontproperties() if len(axis.get_ticklabels()) else None
+
+                def widest_label(formatter, locs=locs, prop=prop):
+                    labels = formatter.format_ticks(locs)
+                    return max((width(label, prop) for label in labels), default=0.0) if prop is not None else 0.0
+
+                best = max(range(len(seen)), key=lambda i: (widest_label(seen[i]), -i))
+                axis.set_major_formatter(seen[best])
+        fig.get_layout_engine().execute(fig)
+        fig.set_layout_engine("none")  # the solved positions stay
+    finally:
+        fig.set_canvas(previous)
+    return True
 
 
 def _language_layer_texts(fig):
@@ -286,7 +368,8 @@ class _Layers:
     @staticmethod
     def supports(fig, dpi) -> bool:
         rc = mpl.rcParams
-        return (fig.get_layout_engine() is None and not fig.subfigs and fig.dpi == dpi
+        return (fig.get_layout_engine() is None or isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine)) \
+            and (not fig.subfigs and fig.dpi == dpi
                 and cbook._str_equal(rc["savefig.facecolor"], "auto")
                 and cbook._str_equal(rc["savefig.edgecolor"], "auto") and rc["savefig.bbox"] is None
                 and not any(ax.get_rasterization_zorder() is not None for ax in fig.axes))
