@@ -165,6 +165,18 @@ def inside(legend):
     return legend
 
 
+def layout_per_language(fig):
+    """Mark a figure whose margins depend much on the language (returns it).
+
+    :func:`analysis.plots._render.render_languages` then lays it out for each
+    language, instead of once with every language's texts at their largest:
+    a legend or a label that reaches out of its axes in one language would
+    leave a wide gap in the others.
+    """
+    fig._aimaq_layout_per_language = True
+    return fig
+
+
 def is_kept(fig) -> bool:
     """Whether ``fig`` is a figure :func:`keep` holds in the current block (relabelled, not rebuilt)."""
     store = _REUSE.get()

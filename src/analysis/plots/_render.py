@@ -281,7 +281,7 @@ def render_languages(draw, langs, dpi: int = DPI, *, figures: list | None = None
 
 
 def _freezable(fig, dpi) -> bool:
-    return (isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) and not fig.subfigs and fig.dpi == dpi
+    return (not getattr(fig, "_aimaq_layout_per_language", False) and isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine) and not fig.subfigs and fig.dpi == dpi
             and not any(ax.get_subplotspec() is None for ax in fig.axes))
 
 

@@ -23,7 +23,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.i18n import gettext
-from analysis.plots._common import MUTED, PALETTE, inside, new_figure, number_axis, styled, year_axis
+from analysis.plots._common import (MUTED, PALETTE, inside, keep, layout_per_language, new_figure, number_axis,
+                                     reused, styled, year_axis)
 
 
 @styled
@@ -48,6 +49,29 @@ def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
     -------
     matplotlib.figure.Figure
     """
+    key = ("clubs_figure", value, highlight)
+    built = reused(key, panel, result)
+    if built is None:
+        built = _draw_clubs(panel, value, result, highlight)
+        keep(key, (panel, result), built)
+    fig, ax, label = built
+    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    if label is not None:
+        label.set_visible(bool(names) and highlight in names)
+        label.set_text(names[highlight] if label.get_visible() else "")
+    labels = [gettext("Club {number}", lang, number=str(i + 1)) for i in range(len(result.clubs))]
+    if result.divergent:
+        labels.append(gettext("In no club", lang))
+    for text, entry in zip(ax.get_legend().get_texts(), labels):
+        text.set_text(entry)
+    ax.set_ylabel("\n".join(textwrap.wrap(gettext("Level relative to the mean of regions", lang), 32)))
+    ax.set_title(gettext("Convergence clubs", lang), y=1.0)
+    number_axis(ax, lang)
+    return fig
+
+
+def _draw_clubs(panel: pd.DataFrame, value: str, result, highlight: str | None):
+    """The language-independent artists: ``(figure, axes, label of the highlighted region or None)``."""
     window = panel[(panel["year"] >= result.start) & (panel["year"] <= result.end)]
     wide = window.pivot(index="year", columns="region", values=value)
     relative = wide.div(wide.mean(axis=1), axis=0)
@@ -56,6 +80,8 @@ def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
         for member in club.members:
             club_of[member] = number
     fig, ax = new_figure(figsize=(7.2, 4.2))
+    layout_per_language(fig)  # the highlighted region's name, right of the axes, sets the right margin
+    label = None
     for code in relative.columns:
         if code not in club_of and code not in result.divergent:
             continue
@@ -63,17 +89,14 @@ def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
         series = relative[code].dropna()
         ax.plot(series.index, series.to_numpy(), color=colour, linewidth=2.4 if code == highlight else 1.1,
                 linestyle="-" if code in club_of else ":")
-        if code == highlight and names and code in names and len(series):
-            ax.annotate(names[code], (series.index[-1], series.iloc[-1]), xytext=(4, 0),
-                        textcoords="offset points", fontsize=8, va="center", color=colour)
-    handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], label=gettext("Club {number}", lang, number=str(i + 1)))
+        if code == highlight and len(series):
+            label = ax.annotate("", (series.index[-1], series.iloc[-1]), xytext=(4, 0),
+                                textcoords="offset points", fontsize=8, va="center", color=colour)
+    handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], label=f"club {i + 1}")
                for i in range(len(result.clubs))]
     if result.divergent:
-        handles.append(Line2D([], [], color=MUTED, linestyle=":", label=gettext("In no club", lang)))
-    inside(ax.legend(handles=handles, fontsize=8, loc="best"))
+        handles.append(Line2D([], [], color=MUTED, linestyle=":", label="none"))
+    inside(ax.legend(handles=handles, fontsize=8, loc="best"))  # placeholder labels: set per language
     ax.axhline(1.0, color="#999999", linewidth=0.8)
-    ax.set_ylabel("\n".join(textwrap.wrap(gettext("Level relative to the mean of regions", lang), 32)))
-    ax.set_title(gettext("Convergence clubs", lang), y=1.0)
     year_axis(ax)
-    number_axis(ax, lang)
-    return fig
+    return fig, ax, label
