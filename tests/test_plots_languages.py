@@ -71,6 +71,7 @@ def _draws():
                                                              name=region_name("KZ-43", lang)),
         "sigma": lambda lang: plots.sigma_figure(dispersion, lang, groups_label=groups[lang]),
         "sigma_without_groups": lambda lang: plots.sigma_figure(plain, lang),
+        "vintages": lambda lang: plots.boundary_vintages_map(lang, years=range(1997, 2023)),
         "clubs": lambda lang: plots.clubs_figure(levels, "y", clubs, lang, names=club_names[lang], highlight="KZ-43"),
     }
 

@@ -57,13 +57,16 @@ DPI = 110
 #: plots faster and smaller than Pillow's level 1 (the pixels are the same: PNG is lossless).
 PNG_COMPRESS_LEVEL = 3
 
-# Bounded caches (a long-running kernel draws hundreds of pages).
+# Bounded caches (a long-running kernel draws hundreds of pages; the six notebooks' figures
+# hold about 6,000 glyph bitmaps, under 2 MB).
 _METRICS_MAX = 20_000
 _LAYOUT_MAX = 20_000
-_GLYPHS_MAX = 200_000
+_GLYPHS_MAX = 100_000
 
 
-class _LRU(OrderedDict):
+class _Bounded(OrderedDict):
+    """A dict that forgets its oldest entries beyond ``maxsize``."""
+
     def __init__(self, maxsize: int):
         super().__init__()
         self.maxsize = maxsize
@@ -75,9 +78,9 @@ class _LRU(OrderedDict):
         return value
 
 
-_metrics: _LRU = _LRU(_METRICS_MAX)
-_layouts: _LRU = _LRU(_LAYOUT_MAX)
-_glyphs: _LRU = _LRU(_GLYPHS_MAX)
+_metrics = _Bounded(_METRICS_MAX)
+_layouts = _Bounded(_LAYOUT_MAX)
+_glyphs = _Bounded(_GLYPHS_MAX)
 _heights: dict = {}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext, region_name
-from analysis.plots._common import ACCENT, new_figure, styled
+from analysis.plots._common import ACCENT, keep, new_figure, reused, styled
 from analysis.data.paths import resolve_data_dir
 from analysis.plots._geo import all_vintages, draw_regions, label_point, map_axes, vintage_for
 
@@ -46,6 +46,28 @@ def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str |
     matplotlib.figure.Figure
     """
     folder = resolve_data_dir(data_dir)
+    years = tuple(years)
+    key = ("boundary_vintages_map", years, str(folder))
+    built = reused(key)
+    if built is None:
+        built = _draw_vintages(years, folder)
+        keep(key, (), built)
+    fig, panels = built
+    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    for ax, vintage, span, labels in panels:
+        for label, code in labels:
+            label.set_text(region_name(code, lang, data_dir))
+        if span[1] == max(years):
+            title = gettext("From {start}: {n} units", lang, start=str(span[0]), n=len(vintage.codes))
+        else:
+            title = gettext("{start}–{end}: {n} units", lang, start=str(span[0]), end=str(span[1]),
+                            n=len(vintage.codes))
+        ax.set_title(title, y=1.0)
+    return fig
+
+
+def _draw_vintages(years: tuple, folder):
+    """The language-independent artists: ``(figure, [(axes, vintage, (first, last year), [(label, code)])])``."""
     # Only the vintages in force in some year of ``years``: a past edition does not show later splits.
     dated = [(v, vintage_years(v, years, folder)) for v in all_vintages(folder)]
     dated = [(v, span) for v, span in dated if span is not None]
@@ -54,21 +76,18 @@ def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str |
     fig, axes = new_figure(figsize=(3.2 * len(dated), 2.9), ncols=len(dated))
     axes = list(axes) if len(dated) > 1 else [axes]
     previous = None
+    panels = []
     for ax, (vintage, span) in zip(axes, dated):
         is_new = [previous is not None and code not in previous for code, _ in vintage.paths]
         draw_regions(ax, [p for _, p in vintage.paths], [ACCENT if n else SAME for n in is_new], linewidths=0.5)
+        labels = []
         for (code, path), new in zip(vintage.paths, is_new):
             if new:
                 x, y = label_point(path)
-                ax.annotate(region_name(code, lang, data_dir), (x, y), ha="center", va="center", fontsize=6.5,
-                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
-                                  "linewidth": 0})
-        if span[1] == max(years):
-            title = gettext("From {start}: {n} units", lang, start=str(span[0]), n=len(vintage.codes))
-        else:
-            title = gettext("{start}–{end}: {n} units", lang, start=str(span[0]), end=str(span[1]),
-                      n=len(vintage.codes))
-        ax.set_title(title, y=1.0)
+                labels.append((ax.annotate("", (x, y), ha="center", va="center", fontsize=6.5,
+                                           bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
+                                                 "linewidth": 0}), code))
         map_axes(ax, vintage.bounds)
+        panels.append((ax, vintage, span, labels))
         previous = vintage.codes
-    return fig
+    return fig, panels
