@@ -182,7 +182,7 @@ def test_every_message_used_by_notebooks_plots_and_report_is_translated():
     from analysis.i18n import missing_translations
 
     root = Path(__file__).resolve().parents[1]
-    roots = [root / "src/analysis/report.py", root / "src/analysis/plots", *sorted((root / "notebooks").glob("*.ipynb"))]
+    roots = [root / "src/analysis/report", root / "src/analysis/plots", *sorted((root / "notebooks").glob("*.ipynb"))]
     assert missing_translations(roots) == []
 
 
