@@ -43,7 +43,8 @@ def test_panel_shapes_and_columns(stable, current):
     assert "KZ" not in stable.index.get_level_values("region")
     for derived in D.DERIVED:
         assert derived in stable.columns and derived in current.columns
-    assert "investment_fixed_capital" not in stable.columns  # unverified: out by default
+    assert "investment_fixed_capital" in stable.columns  # official BNS series since 2026-12
+    assert "investment_fixed_capital_datathon" not in stable.columns  # unverified: out by default
     assert all(dtype.kind == "f" for dtype in stable.dtypes)
 
 
@@ -143,7 +144,7 @@ def test_until_cuts_the_edition(stable):
 
 def test_unverified_only_on_request():
     panel = D.load_panel("current", include_unverified=True)
-    assert panel["investment_fixed_capital"].notna().sum() > 100
+    assert panel["investment_fixed_capital_datathon"].notna().sum() > 100
 
 
 def test_units_follow_the_boundary_changes():

@@ -62,5 +62,5 @@ def test_coverage_lists_every_indicator_on_both_bases():
     stable = runner.invoke(app, ["data", "coverage"])
     current = runner.invoke(app, ["data", "coverage", "--basis", "current"])
     assert stable.exit_code == 0 and current.exit_code == 0
-    assert "grp_per_capita_rel" in stable.output and "1993-2023" in stable.output
+    assert "grp_per_capita_rel" in stable.output and "1993-2025" in stable.output
     assert "current basis" in current.output

@@ -15,7 +15,8 @@ from analysis.data.units import POST, PRE, first_year, last_year
 #: Indicators whose regional sum must equal the national total, and the stated tolerance.
 NATIONAL_SUM_INDICATORS = ("grp_nominal", "grp_nominal_rub", "population_jan1", "population_urban_jan1",
                            "doctors_count", "hospitals_count",
-                           "emissions_stationary_sources", "env_protection_current_expenditure")
+                           "emissions_stationary_sources", "env_protection_current_expenditure",
+                           "investment_fixed_capital")
 # (rural population is not checked: BNS prints no rural figure for cities, so Shymkent's part of
 # South Kazakhstan is missing and the stable sum is short by construction)
 NATIONAL_SUM_RTOL = 5e-4  # 0.05 %: the published tables add up exactly; this allows rounding only

@@ -5,7 +5,11 @@ Rules (see SOURCES.md): a figure published for the unit's own territory always w
 parts are aggregated, and only when every part has a figure -- so years that BNS publishes both
 before and after a split (South Kazakhstan vs Turkistan + Shymkent back-casts) are never counted
 twice. Extensive indicators are summed; rates are weighted by the parts' 1 January population
-and flagged approximate.
+and flagged approximate. Volume indices (% of the previous year) are combined with the parts'
+previous-year nominal values as weights -- the chain-linking identity of a Laspeyres volume index
+-- and flagged too; where a part has no nominal figure for the previous year (a unit's first year
+on its new territory), every part of that cell is weighted by ``nominal_t / index_t`` instead
+(the previous year's volume at this year's prices; exact when the parts' prices moved alike).
 """
 
 from __future__ import annotations
@@ -16,6 +20,35 @@ import pandas as pd
 from analysis.data.units import current_map, stable_map
 
 WEIGHT = "population_jan1"
+#: Volume index -> the nominal series whose previous-year values weight its parts.
+VOLUME_WEIGHTS = {"grp_volume_index": "grp_nominal", "investment_volume_index": "investment_fixed_capital"}
+
+
+def _volume_weights(parts: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
+    """Previous-year nominal weights for the volume-index rows of ``parts`` (NaN where none).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"region": ["A", "B", "A", "B"], "territory": "", "year": [1, 1, 2, 2],
+    ...                     "indicator": "grp_nominal", "value": [10.0, 30.0, 11.0, 33.0]})
+    >>> parts = pd.DataFrame({"unit": "U", "region": ["A", "B"], "territory": "", "year": 2,
+    ...                       "indicator": "grp_volume_index", "value": [110.0, 100.0]})
+    >>> _volume_weights(parts, obs).tolist()
+    [10.0, 30.0]
+    """
+    nominal = obs[obs["indicator"].isin(list(VOLUME_WEIGHTS.values()))]
+    lookup = nominal.set_index(["indicator", "region", "territory", "year"])["value"]
+    which = parts["indicator"].map(VOLUME_WEIGHTS)
+
+    def at(years):
+        idx = pd.MultiIndex.from_arrays([which, parts["region"], parts["territory"], years])
+        return pd.Series(lookup.reindex(idx).to_numpy(), index=parts.index)
+
+    previous = at(parts["year"] - 1)
+    proxy = at(parts["year"]) * 100.0 / parts["value"]
+    # One kind of weight per combined cell: mixing the two would bias the index.
+    complete = previous.notna().groupby([parts["unit"], parts["year"], parts["indicator"]]).transform("all")
+    return previous.where(complete, proxy)
 
 
 def harmonise(obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame, basis: str):
@@ -62,6 +95,9 @@ def harmonise(obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame
     parts = parts.merge(
         weights.rename(columns={"value": "weight"}), on=["region", "territory", "year"], how="left"
     )
+    volume = parts["indicator"].isin(list(VOLUME_WEIGHTS))
+    if volume.any():
+        parts.loc[volume, "weight"] = _volume_weights(parts[volume], obs)
     parts["weighted"] = parts["value"] * parts["weight"]
     grouped = parts.groupby(["unit", "year", "indicator"], sort=False).agg(
         n=("value", "size"),
@@ -74,13 +110,13 @@ def harmonise(obs: pd.DataFrame, regions: pd.DataFrame, indicators: pd.DataFrame
     needed = units.map(mapping.groupby("unit")["n_components"].first())
     how_of = grouped.index.get_level_values("indicator").map(how)
     is_sum = np.asarray(how_of == "sum")
-    weighted = np.asarray(how_of == "population_weighted") & (grouped["n_weights"].to_numpy() == grouped["n"].to_numpy())
+    weighted = np.asarray(how_of.isin(["population_weighted", "volume_index"])) & (grouped["n_weights"].to_numpy() == grouped["n"].to_numpy())
     complete = grouped["n"].to_numpy() == np.asarray(needed)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(is_sum, grouped["total"], np.where(weighted, grouped["wsum"] / grouped["w"], np.nan))
     built = pd.DataFrame({"value": value, "how": how_of}, index=grouped.index)[complete].reset_index()
     built = built[built["value"].notna()]
-    approx = built[built["how"] == "population_weighted"]
+    approx = built[built["how"].isin(["population_weighted", "volume_index"])]
     approximate = set(zip(approx["unit"], approx["year"].astype(int), approx["indicator"]))
     long = pd.concat([primary, built.drop(columns="how")], ignore_index=True)
     return long, approximate

@@ -74,7 +74,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "pillar": pa.Column(checks=pa.Check.isin(["economic", "social", "environmental"]), **_text),
             "polarity": pa.Column(checks=pa.Check.isin(["positive", "negative", "neutral"]), **_text),
             "aggregation": pa.Column(
-                checks=pa.Check.isin(["sum", "population_weighted", "derived"]), **_text
+                checks=pa.Check.isin(["sum", "population_weighted", "volume_index", "derived"]), **_text
             ),
             "derived": pa.Column(checks=pa.Check.isin(["true", "false"]), **_text),
             "status": pa.Column(checks=pa.Check.isin(["verified", "unverified"]), **_text),
