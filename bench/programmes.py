@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="also time pyfixest's wild bootstrap (wildboottest) on the same panel")
     args = ap.parse_args(argv)
     start = time.perf_counter()
-    from analysis.programmes import synthetic_control, wild_cluster_bootstrap
+    from analysis.programmes import synth_placebos, synthetic_control, wild_cluster_bootstrap
     from analysis.programmes._linalg import Projection, encode, fixed_effects_design
 
     print(f"import analysis.programmes: {time.perf_counter() - start:.3f} s")
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     def placebo_set(predictors=None):
         res = synthetic_control(panel, "y", unit="region", time="year", treated_unit="R00", treatment_time=2019,
                                 predictors=predictors)
-        return res.placebos()
+        return synth_placebos(res)
 
     ok &= report("synthetic control + 19 placebos, default predictors",
                  timed(placebo_set, args.repeat), PLACEBO_TARGET)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.programmes import att_gt
+from analysis.programmes import aggregate_att_gt, att_gt
 from analysis.programmes._checks import PanelInputError
 from test_programmes_sim import simulate_panel
 
@@ -40,7 +40,7 @@ def test_att_gt_and_all_aggregations_match_csdid(control, cs_control):
     for kind in ("simple", "dynamic", "group", "calendar"):
         with contextlib.redirect_stdout(io.StringIO()):
             a = ref.aggte(typec=kind, bstrap=False).atte
-        agg = ours.aggregate(kind)
+        agg = aggregate_att_gt(ours, kind)
         assert agg.estimate == pytest.approx(float(np.ravel(a["overall_att"])[0]), abs=1e-10), kind
         assert agg.se == pytest.approx(float(np.ravel(a["overall_se"])[0]), abs=1e-10), kind
         if a["egt"] is not None:
@@ -64,7 +64,7 @@ def test_recovers_known_dynamic_effects():
     p = simulate_panel(n_units=60, n_periods=12, cohorts={i: 4 + i % 3 * 2 for i in range(30)},
                        dynamic=lambda e: 1 + 0.5 * e, seed=9)
     r = att_gt(p, "y", unit="region", time="year", group="first_year")
-    dyn = r.aggregate("dynamic").table.set_index("rel_time")
+    dyn = aggregate_att_gt(r, "dynamic").table.set_index("rel_time")
     for e in (0, 1, 2, 3):
         assert abs(dyn.loc[e, "estimate"] - (1 + 0.5 * e)) < 3.5 * dyn.loc[e, "se"], e
     for e in (-3, -2, -1):

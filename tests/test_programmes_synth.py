@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import minimize
 
-from analysis.programmes import synthetic_control
+from analysis.programmes import synth_leave_one_out, synth_placebos, synthetic_control
 from analysis.programmes._checks import PanelInputError
 from analysis.programmes._synth_core import simplex_least_squares
 
@@ -103,10 +103,10 @@ def test_placebos_rank_a_large_effect_first_and_leave_one_out():
     truth = 0.5 * y.R02 + 0.3 * y.R03 + 0.2 * y.R07 + np.where(y.index >= 2018, 5.0, 0.0)
     p.loc[p.region == "R00", "y"] = truth.to_numpy()
     r = synthetic_control(p, "y", unit="region", time="year", treated_unit="R00", treatment_time=2018)
-    pl = r.placebos()
+    pl = synth_placebos(r)
     assert len(pl.table) == 12 and pl.rank == 1 and pl.p_value == pytest.approx(1 / 12)
     assert pl.gaps.shape == (25, 12)
-    loo = r.leave_one_out()
+    loo = synth_leave_one_out(r)
     assert set(loo.columns) == {"R02", "R03", "R07"}
     assert np.isfinite(loo.to_numpy()).all()
 

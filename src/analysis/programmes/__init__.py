@@ -39,16 +39,19 @@ from .results import (
     SynthResult,
     Treatment,
 )
-from .staggered import att_gt
-from .synth import synthetic_control
+from .staggered import aggregate_att_gt, att_gt
+from .synth import synth_leave_one_out, synth_placebos, synthetic_control
 from .treatments import programme_treatment
 
 __all__ = [
     "did",
     "event_study",
     "att_gt",
+    "aggregate_att_gt",
     "randomization_inference",
     "synthetic_control",
+    "synth_placebos",
+    "synth_leave_one_out",
     "wild_cluster_bootstrap",
     "programme_treatment",
     "evaluate_programme",

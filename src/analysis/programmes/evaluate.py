@@ -29,8 +29,8 @@ from .did import did
 from .event_study import event_study
 from .randomization import randomization_inference
 from .results import ProgrammeEvaluation
-from .staggered import att_gt
-from .synth import synthetic_control
+from .staggered import aggregate_att_gt, att_gt
+from .synth import synth_placebos, synthetic_control
 from .treatments import programme_treatment
 
 __all__ = ["evaluate_programme"]
@@ -162,7 +162,7 @@ def evaluate_programme(
         res_es = event_study(data, outcome, unit=unit, time=time, group="first_year", window=window, alpha=alpha)
         try:
             res_gt = att_gt(data, outcome, unit=unit, time=time, group="first_year", control="never", alpha=alpha)
-            res_simple = res_gt.aggregate("simple")
+            res_simple = aggregate_att_gt(res_gt, "simple")
         except PanelInputError:
             warnings.append("dropped_incomplete_units")
         res_ri = randomization_inference(data, outcome, unit=unit, time=time, group="first_year",
@@ -178,7 +178,7 @@ def evaluate_programme(
         try:
             res_synth = synthetic_control(data, outcome, unit=unit, time=time, treated_unit=target,
                                           treatment_time=g, donors=donors, seed=seed)
-            res_placebos = res_synth.placebos()
+            res_placebos = synth_placebos(res_synth)
         except PanelInputError:
             warnings.append("synth_not_applicable")
     else:

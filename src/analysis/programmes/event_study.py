@@ -7,7 +7,7 @@ Event times at or beyond the window ends are pooled into the end bins, so every
 treated observation is used and the end coefficients are averages over the
 tails (the usual "binned endpoints" design). With staggered adoption and
 heterogeneous effects the TWFE leads and lags are contaminated across cohorts;
-:func:`analysis.programmes.att_gt` (``.aggregate("dynamic")``) is the robust
+:func:`analysis.programmes.att_gt` (``aggregate_att_gt(res, "dynamic")``) is the robust
 counterpart.
 
 Example

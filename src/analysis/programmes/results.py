@@ -1,8 +1,10 @@
 """Result objects of the programme estimators: small frozen dataclasses.
 
-They hold numbers, tables and keys, never sentences and never numerics: the
-methods that need computation (``AttGtResult.aggregate``,
-``SynthResult.placebos``…) delegate to the estimator modules. Warnings are keys
+They hold numbers, tables and keys, never sentences and never numerics; this
+module imports no estimator. What needs computation on a result is a function
+of the estimator's module (:func:`analysis.programmes.aggregate_att_gt`,
+:func:`analysis.programmes.synth_placebos`,
+:func:`analysis.programmes.synth_leave_one_out`). Warnings are keys
 from :data:`WARNING_KEYS`; verdicts are keys from :data:`VERDICT_KEYS`. The book
 translates both through :mod:`analysis.i18n`.
 
@@ -149,12 +151,6 @@ class AttGtResult:
     alpha: float
     warnings: tuple[str, ...] = ()
 
-    def aggregate(self, kind: str = "simple") -> AggregateResult:
-        """Aggregate the ATT(g,t): ``"simple" | "dynamic" | "group" | "calendar"``."""
-        from .staggered import aggregate_att_gt
-
-        return aggregate_att_gt(self, kind)
-
 
 @dataclass(frozen=True)
 class RandomizationResult:
@@ -198,18 +194,6 @@ class SynthResult:
     att: float  # mean post-period gap
     warnings: tuple[str, ...] = ()
     spec: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def placebos(self) -> PlaceboResult:
-        """Refit with every donor as the treated unit; rank p-value of post/pre RMSPE."""
-        from .synth import synth_placebos
-
-        return synth_placebos(self)
-
-    def leave_one_out(self) -> pd.DataFrame:
-        """Synthetic outcome paths refitted without each donor of positive weight."""
-        from .synth import synth_leave_one_out
-
-        return synth_leave_one_out(self)
 
 
 @dataclass(frozen=True)

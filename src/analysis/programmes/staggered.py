@@ -32,7 +32,7 @@ Example
 >>> p["g"] = np.select([p.u < 10, p.u < 20], [2003, 2005], 0)
 >>> p["y"] = rng.normal(size=len(p)) + 2.0 * ((p.g > 0) & (p.t >= p.g))
 >>> r = att_gt(p, "y", unit="u", time="t", group="g")
->>> round(r.aggregate("simple").estimate)
+>>> round(aggregate_att_gt(r, "simple").estimate)
 2
 """
 
@@ -104,7 +104,7 @@ def att_gt(
     -------
     AttGtResult
         ``table`` (group, time, base, att, se, ci_low, ci_high, post), the
-        influence functions, ``.aggregate(kind)``, a chi-squared Wald pre-trend
+        influence functions (:func:`aggregate_att_gt` aggregates them), a chi-squared Wald pre-trend
         test of all pre-period ATT(g,t) = 0, warning keys.
 
     Examples
@@ -233,7 +233,7 @@ def _combine(res: AttGtResult, idx: np.ndarray, weighted: bool):
 
 
 def aggregate_att_gt(res: AttGtResult, kind: str = "simple") -> AggregateResult:
-    """Aggregations of ATT(g,t) as in ``did::aggte`` (called via ``AttGtResult.aggregate``)."""
+    """Aggregations of ATT(g,t) as in ``did::aggte``: ``kind`` is ``"simple" | "dynamic" | "group" | "calendar"``."""
     t = res.table
     n = res.n_units
     z = special.ndtri(1 - res.alpha / 2)

@@ -184,7 +184,8 @@ def synthetic_control(
     -------
     SynthResult
         ``.weights``, ``.predictor_weights``, ``.gap``, ``.pre_rmspe``,
-        ``.post_pre_ratio``, ``.placebos()``, ``.leave_one_out()``, warning keys.
+        ``.post_pre_ratio``, warning keys; :func:`synth_placebos` and
+        :func:`synth_leave_one_out` take it further.
 
     Examples
     --------
@@ -250,7 +251,7 @@ def _with_warning(result: SynthResult, key: str) -> SynthResult:
 
 
 def synth_placebos(result: SynthResult) -> PlaceboResult:
-    """In-space placebos (``SynthResult.placebos``): every donor refitted as treated."""
+    """In-space placebos: every donor refitted as treated; rank p-value of the post/pre RMSPE ratio."""
     spec: _Spec = result.spec["spec"]
     donors = result.spec["donor_idx"]
     rows = [(result.treated_unit, result.pre_rmspe, result.post_rmspe, result.post_pre_ratio, True)]
