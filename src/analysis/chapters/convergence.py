@@ -1,0 +1,169 @@
+"""The convergence page: sigma, beta, rolling windows, distribution dynamics and clubs, reconciled.
+
+:func:`convergence_chapter` computes every estimate of the page on the stable
+basis of the edition, finds the sub-periods in which the dispersion trend
+changed direction (:func:`direction_periods`, from the data) and decides one
+headline with :data:`analysis.chapters.decision.CONVERGENCE_RULES`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> cv = pd.Series([0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.70, 0.65, 0.60, 0.55, 0.50, 0.45],
+...                index=range(2000, 2012))
+>>> [(p.start, p.end, p.direction) for p in direction_periods(cv, min_years=5)]
+[(2000, 2005, 1), (2005, 2011, -1)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.chapters.decision import ALPHA, CONVERGENCE_RULES, decide
+from analysis.chapters.edition import Edition
+
+__all__ = ["Period", "ConvergenceChapter", "convergence_chapter", "direction_periods", "HEADLINE",
+           "ROLLING_YEARS"]
+
+HEADLINE = "grp_per_capita"
+ROLLING_YEARS = 10
+_SIGN = {"converging": -1, "diverging": 1, "no_significant_change": 0}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A sub-period of the dispersion series: +1 dispersion rose significantly, -1 fell, 0 neither."""
+
+    start: int
+    end: int
+    direction: int
+    slope: float
+    pvalue: float
+
+
+def _sse(y: np.ndarray, x: np.ndarray) -> float:
+    design = np.column_stack([np.ones_like(x), x])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(((y - design @ coef) ** 2).sum())
+
+
+def direction_periods(series: pd.Series, *, min_years: int = 5, alpha: float = ALPHA) -> tuple[Period, ...]:
+    """Split ``series`` (indexed by year) where its linear trend turned, if the data show a turn.
+
+    The break year is the one that minimises the summed squared residuals of two
+    linear trends joined there (each at least ``min_years`` long; the break year
+    belongs to both). A break is kept only when both trends are significant at
+    ``alpha`` (Newey–West, :func:`analysis.convergence.sigma_trend`) and of opposite
+    sign; each kept half is searched again. Without a turn the whole series is one period.
+    """
+    from analysis.convergence import sigma_trend
+
+    series = series.dropna().sort_index()
+    years = series.index.to_numpy(dtype=float)
+    values = series.to_numpy(dtype=float)
+    whole = sigma_trend(series, alpha=alpha)
+    best = None
+    for k in range(min_years - 1, len(years) - min_years + 1):
+        sse = _sse(values[: k + 1], years[: k + 1]) + _sse(values[k:], years[k:])
+        if best is None or sse < best[0]:
+            best = (sse, k)
+    if best is not None:
+        b = int(years[best[1]])
+        left, right = sigma_trend(series.loc[:b], alpha=alpha), sigma_trend(series.loc[b:], alpha=alpha)
+        dl, dr = _SIGN[left.verdict], _SIGN[right.verdict]  # +1: dispersion rose (diverging)
+        if dl != 0 and dr != 0 and dl != dr:
+            return (direction_periods(series.loc[:b], min_years=min_years, alpha=alpha)
+                    + direction_periods(series.loc[b:], min_years=min_years, alpha=alpha))
+    return (Period(int(years[0]), int(years[-1]), _SIGN[whole.verdict], whole.slope, whole.pvalue),)
+
+
+@dataclass(frozen=True)
+class ConvergenceChapter:
+    """Everything the convergence page shows."""
+
+    edition: Edition
+    indicator: str
+    units_count: int
+    start: int
+    end: int
+    window: pd.DataFrame = field(repr=False)
+    dispersion: pd.DataFrame = field(repr=False)
+    trend: object
+    beta: object
+    rolling: pd.DataFrame = field(repr=False)
+    chain: object
+    clubs: object
+    between_share: float
+    periods: tuple[Period, ...]
+    facts: tuple[tuple[str, object], ...]
+    verdict: str
+    focus: tuple[str, ...]
+    level_now: pd.Series = field(repr=False)
+    change: pd.Series = field(repr=False)
+    map_start: int
+
+    @property
+    def rolling_converging(self) -> int:
+        return int((self.rolling["verdict"] == "converging").sum()) if len(self.rolling) else 0
+
+    @property
+    def rolling_diverging(self) -> int:
+        return int((self.rolling["verdict"] == "diverging").sum()) if len(self.rolling) else 0
+
+    def glue_values(self) -> dict:
+        """Glued values: the names of earlier editions kept, new ones added."""
+        d, end, start = self.dispersion, self.end, self.start
+        out = {
+            "start_year": start, "end_year": end,
+            "cv_start": float(d.loc[start, "cv"]), "cv_end": float(d.loc[end, "cv"]),
+            "cv_weighted_end": float(d.loc[end, "cv_weighted"]), "theil_end": float(d.loc[end, "theil_t"]),
+            "theil_between_share": self.between_share, "sigma_slope": self.trend.slope,
+            "sigma_pvalue": self.trend.pvalue, "beta": self.beta.beta, "beta_pvalue": self.beta.pvalue,
+            "rolling_windows": len(self.rolling), "markov_pvalue": self.chain.pvalue,
+            "shorrocks": self.chain.shorrocks, "clubs_count": len(self.clubs.clubs), "clubs_t": self.clubs.t_stat,
+            "clubs_b": self.clubs.b, "rolling_converging": self.rolling_converging,
+            "rolling_diverging": self.rolling_diverging, "periods_count": len(self.periods),
+            "verdict": self.verdict,
+        }
+        for i, p in enumerate(self.periods, start=1):
+            out[f"period{i}_start"], out[f"period{i}_end"], out[f"period{i}_direction"] = p.start, p.end, p.direction
+        return out
+
+
+def convergence_facts(trend, beta, periods) -> dict:
+    """The facts :data:`CONVERGENCE_RULES` reads."""
+    return {"sigma": _SIGN[trend.verdict], "beta": _SIGN[beta.verdict],
+            "direction_changes": sum(1 for a, b in zip(periods, periods[1:]) if a.direction != b.direction)}
+
+
+def convergence_chapter(edition: Edition, indicator: str = HEADLINE) -> ConvergenceChapter:
+    """Every estimate of the convergence page for ``edition`` and the headline they give together."""
+    from analysis import convergence
+
+    panel = edition.panel("stable", [indicator, "population_avg"])
+    panel["kind"] = panel["region"].map(edition.regions()["kind"])
+    start, end = edition.complete_years(panel, indicator)
+    window = panel[(panel["year"] >= start) & (panel["year"] <= end)]
+    dispersion = convergence.sigma(window, indicator, weight="population_avg", group="kind")
+    trend = convergence.sigma_trend(dispersion["cv"])
+    beta = convergence.beta(window, indicator, start, end)
+    rolling = convergence.rolling_beta(window, indicator, window=ROLLING_YEARS)
+    chain = convergence.markov(window, indicator, classes=5, relative=True, pooled=True, seed=0)
+    clubs = convergence.clubs(window, indicator)
+    between = float(dispersion.loc[end, "theil_t_between"] / dispersion.loc[end, "theil_t"])
+    periods = direction_periods(dispersion["cv"])
+    facts = convergence_facts(trend, beta, periods)
+
+    current = edition.panel("current", [indicator])
+    level_now = current[current["year"] == end].set_index("region")[indicator].reindex(edition.units(end, "current"))
+    map_start = max(start, end - 5)
+    level_then = current[current["year"] == map_start].set_index("region")[indicator]
+    change = level_now - level_then.reindex(level_now.index)
+    return ConvergenceChapter(
+        edition=edition, indicator=indicator, units_count=int(panel["region"].nunique()), start=start, end=end,
+        window=window, dispersion=dispersion, trend=trend, beta=beta, rolling=rolling, chain=chain, clubs=clubs,
+        between_share=between, periods=periods, facts=tuple(facts.items()), verdict=decide(CONVERGENCE_RULES, facts),
+        focus=tuple(edition.framework().focus_regions), level_now=level_now, change=change, map_start=map_start,
+    )
