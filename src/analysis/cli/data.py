@@ -55,6 +55,9 @@ def check(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data
 
     try:
         root = resolve_data_dir(data_dir)
+        if not root.is_dir():
+            raise DataError(str(root), None, None, "no such folder",
+                            "an existing data folder (check --data-dir or AIMAQ_DATA_DIR)")
         verify_checksums(root, include_geo=True)
         tables = load_tables(root)
         panels = {basis: load_panel(basis, root) for basis in ("stable", "current")}
@@ -62,6 +65,9 @@ def check(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data
         pc = per_capita_check(root)
     except DataError as err:
         _fail(err)
+    except OSError as err:
+        _fail(DataError(Path(err.filename or root).name, None, None, err.strerror or type(err).__name__,
+                        "a data file this user may read"))
     typer.echo(f"data OK: {len(tables.observations)} observations, {len(tables.revisions)} revisions, "
                f"{len(tables.regions)} regions, {len(tables.indicators)} indicators, "
                f"{len(tables.programmes)} programme rows")
@@ -159,22 +165,45 @@ def add(
     recorded: Optional[str] = typer.Option(None, "--recorded", help="Date of the change (YYYY-MM-DD; default today, UTC)."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
 ) -> None:
-    """Add new official figures (or revisions): validate, show the changes, ask, write atomically."""
-    from rich.console import Console
-    from rich.table import Table
+    """Add new official figures (or revisions): validate, show the changes, ask, write atomically.
 
+    The data folder is locked from the plan to the write: a second `aimaq data add` (or
+    `aimaq data resume`) on it meanwhile is refused, so two edits never overwrite each other.
+    """
     from analysis.data import DataError
-    from analysis.data.add import apply_addition, plan_addition, resume_addition
+    from analysis.data.add import exclusive
 
     when = recorded or _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     try:
-        if resume_addition(data_dir):
-            typer.echo("finished an interrupted addition first")
-        plan = plan_addition(file, data_dir, source=source, recorded=when, indicator=indicator, sheet=sheet)
+        with exclusive(data_dir):
+            _add_locked(file, data_dir, indicator, sheet, source, yes, when)
     except DataError as err:
         _fail(err)
+    except OSError as err:  # read-only folder, full disk, unreadable file: one line, nothing half-written
+        _fail(DataError(Path(err.filename or file).name, None, None, err.strerror or type(err).__name__,
+                        "a readable input and a data folder this user may write, with room for a copy of "
+                        "observations.csv (the data are unchanged)"))
+
+
+def _add_locked(file, data_dir, indicator, sheet, source, yes, when) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from analysis.data.add import apply_addition, plan_addition, resume_addition
+
+    if resume_addition(data_dir):
+        typer.echo("finished an interrupted addition first")
+    plan = plan_addition(file, data_dir, source=source, recorded=when, indicator=indicator, sheet=sheet)
     console = Console(width=120)
     console.print(f"{len(plan.new)} new, {len(plan.revised)} revised, {plan.unchanged} unchanged")
+    if plan.skipped:
+        table = Table(title=f"rows of {escape(Path(file).name)} not imported")
+        for column in ("row", "label", "why"):
+            table.add_column(column)
+        for row, label, why in plan.skipped:
+            table.add_row(str(row), escape(str(label)), escape(why))
+        console.print(table)
     if len(plan.revised):
         table = Table(title="revised (old → new)")
         for column in ("region", "year", "indicator", "territory", "old", "new"):
@@ -187,7 +216,7 @@ def add(
         for column in ("region", "year", "indicator", "territory", "value", "source"):
             table.add_column(column)
         for r in plan.new.itertuples(index=False):
-            table.add_row(r.region, str(r.year), r.indicator, r.territory, f"{r.value:g}", r.source[:40])
+            table.add_row(r.region, str(r.year), r.indicator, r.territory, f"{r.value:g}", escape(r.source[:40]))
         console.print(table)
     if plan.new.empty and plan.revised.empty:
         console.print("nothing to write")
@@ -195,10 +224,7 @@ def add(
     if not yes and not typer.confirm("write these changes to the data?", default=False):
         console.print("nothing written")
         raise typer.Exit(code=1)
-    try:
-        apply_addition(plan)
-    except DataError as err:
-        _fail(err)
+    apply_addition(plan)
     console.print(f"written; checksums updated in {plan.data_dir.name}/datapackage.json")
 
 
@@ -210,6 +236,9 @@ def resume(data_dir: Optional[Path] = typer.Option(None, "--data-dir")) -> None:
 
     try:
         done = resume_addition(data_dir)
-    except (DataError, OSError, ValueError, KeyError) as err:
+    except DataError as err:
         _fail(err)
+    except OSError as err:
+        _fail(DataError(Path(err.filename or ".").name, None, None, err.strerror or type(err).__name__,
+                        "a data folder this user may write (run `aimaq data resume` again when it is)"))
     typer.echo("finished the interrupted addition" if done else "nothing to finish")

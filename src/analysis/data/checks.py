@@ -93,7 +93,7 @@ def check_observations(
 
     rng = ind.loc[obs["indicator"], ["min", "max"]].to_numpy()
     value = obs["value"].to_numpy()
-    bad = (value < rng[:, 0]) | (value > rng[:, 1])
+    bad = ~np.isfinite(value.astype(float)) | (value < rng[:, 0]) | (value > rng[:, 1])  # NaN compares False
     if bad.any():
         i = _first(bad)
         raise DataError(
