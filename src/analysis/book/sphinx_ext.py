@@ -70,4 +70,8 @@ def setup(app):
         for catalogue in THEME_CATALOGUES:
             app.add_message_catalog(catalogue, str(locale_dir))
     app.connect("html-page-context", _page_context)
+    # Kazakh search stems (used by the build whose html_search_language, by default its language, is kk)
+    from analysis.book.stem_kk import search_language
+
+    app.add_search_language(search_language())
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
