@@ -9,6 +9,7 @@ Public API (the contract in ARCHITECTURE.md)::
     data_years()                                  (years with any regional figure: valid editions)
     load_regions(), load_indicators(), load_programmes(), units(year, basis)   (basis: stable, current, map)
     coverage_table(basis), per_capita_check()     (for the data overview page)
+    load_intensity(programme, basis)              (programme intensity per capita, programme_intensity.csv)
 
 The loaders that read observations are traced (:mod:`analysis.data.trace`): the pipeline keys a
 run on what they returned, so a notebook that loads ``indicators=[...]`` is re-executed only
@@ -18,6 +19,7 @@ when those columns change.
 
 from analysis.data.coverage import coverage_table, per_capita_check
 from analysis.data.errors import DataError
+from analysis.data.intensity import load_intensity
 from analysis.data.metadata import load_indicators, load_programmes, load_regions, units
 from analysis.data.derived import DERIVED
 from analysis.data.panel import data_years, load_map_panel, load_national, load_panel
@@ -29,6 +31,7 @@ __all__ = [
     "coverage_table",
     "per_capita_check",
     "load_indicators",
+    "load_intensity",
     "load_map_panel",
     "load_national",
     "load_panel",

@@ -83,6 +83,20 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "source": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
         }
     ),
+    "programme_intensity.csv": pa.DataFrameSchema(
+        {
+            "programme": pa.Column(checks=pa.Check.str_matches(IDENT), **_text),
+            "indicator": pa.Column(checks=pa.Check.str_matches(IDENT), **_text),
+            "region": pa.Column(checks=pa.Check.str_matches(CODE), **_text),
+            "year": pa.Column(int, pa.Check.in_range(1990, 2100), coerce=True),
+            "map": pa.Column(checks=pa.Check.isin(["post-2022"]), **_text),
+            "value": pa.Column(float, pa.Check.in_range(0, 1e6), coerce=True),
+            "unit": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "source": pa.Column(checks=pa.Check.str_length(min_value=1), **_text),
+            "note": pa.Column(**_text),
+            "recorded": pa.Column(checks=pa.Check.str_matches(ISO_DATE), **_text),
+        }
+    ),
     "programmes.csv": pa.DataFrameSchema(
         {
             "programme": pa.Column(checks=pa.Check.str_matches(IDENT), **_text),
