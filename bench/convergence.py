@@ -4,7 +4,8 @@ Run: ``python -m bench.convergence``. After the imports and one load of the
 shipped panel (stable basis, GRP per capita, population weights), times one
 run of everything the convergence page computes: the σ series with its
 trends, β for the four reference windows, panel β, rolling β, the Markov
-chain (with its bootstrap) and the Phillips–Sul clubs.  Reports the best and
+chain (with its bootstrap) and the Phillips–Sul clubs -- and in real terms
+(constant 2015 prices) σ, the four β windows, panel β and rolling β.  Reports the best and
 median wall-clock and CPU time of ``--repeat`` runs (the machine is shared:
 under contention CPU time is the steadier figure).  Exit code 1 when the
 best wall-clock run exceeds the target.
@@ -18,6 +19,9 @@ import time
 
 TARGET_SECONDS = 1.0
 VALUE, WEIGHT = "grp_per_capita", "population_avg"
+#: Real terms (issue 14): GRP per capita at constant 2015 prices, chain-linked from BNS's volume
+#: index; β on real growth is the default, nominal β a labelled comparison.
+REAL = "grp_per_capita_real"
 
 
 def windows(first: int, latest: int) -> list[tuple[int, int]]:
@@ -42,6 +46,12 @@ def battery(panel) -> dict:
     out["markov"] = markov(panel, VALUE, weight=WEIGHT)
     out["markov_pooled"] = markov(panel, VALUE, weight=WEIGHT, pooled=True)
     out["clubs"] = clubs(panel, VALUE)
+    real = sigma(panel, REAL, weight=WEIGHT)
+    r_first, r_latest = int(real.index.min()), int(real.index.max())
+    out["sigma_real"] = real
+    out["beta_real"] = {w: beta(panel, REAL, *w) for w in windows(r_first, r_latest)}
+    out["beta_panel_real"] = beta_panel(panel, REAL, spell=5)
+    out["rolling_real"] = rolling_beta(panel, REAL, window=7)
     return out
 
 
@@ -62,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         battery(panel)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
-    print(f"battery (sigma+trends, 4 beta windows, panel beta, rolling beta, 2 Markov, clubs): "
+    print(f"battery (sigma+trends, 4 beta windows, panel beta, rolling beta, 2 Markov, clubs; "
+          f"real terms: sigma, 4 beta windows, panel beta, rolling beta): "
           f"best {min(walls):.3f} s wall / {min(cpus):.3f} s CPU, "
           f"median {statistics.median(walls):.3f} s wall over {args.repeat} runs "
           f"(target {TARGET_SECONDS:.1f} s)")
