@@ -1,20 +1,28 @@
-"""Checks a built site must pass before it is published: safe article HTML and no broken internal link.
+"""Checks a built site must pass before it is published: no markup that runs code, no broken internal link.
 
 Strings from data reach pages through several rooms; every one of them
-escapes, and this check is the last line: an article (the page body, where
-notebook outputs and prose land) may contain no ``<script>``, ``<iframe>``,
-``<object>``/``<embed>``, no ``on*=`` event attribute and no ``javascript:``
-URL. Sphinx's own scripts live outside the article and are allowed, as are
-the two the notebook machinery puts inside it: sphinx-thebe's configuration
-(a non-executable ``text/x-thebe-config`` block) and sphinx-book-theme's
-``kernelName = '<name>'``. Theme templates copied to ``_static/`` are not pages.
+escapes, and this check is the last line. It parses the **whole page**, not only
+the article: the print header, the sidebar, the ``<title>`` and the navigation
+carry page titles too (a region or programme name). Anywhere on a page there may
+be no ``<iframe>``, ``<object>``/``<embed>``/``<base>``, no ``on*=`` event
+attribute and no ``javascript:`` URL. A ``<script>`` is allowed only when it is
+one of Sphinx's and the themes' own: a file under the site (``src=`` relative, not
+in the article), a non-executable data block (``text/x-thebe-config``,
+``application/json``), or an inline script whose text (whitespace normalised) is
+one of the fixed snippets the pinned themes write, or one of their one-line
+settings with a plain value (:data:`_THEME_INLINE`). Anything else -- a script a
+name smuggled in, or a new theme snippet after an upgrade -- stops the publish,
+naming the page and the script's first characters. Theme templates copied to
+``_static/`` are not pages.
 
 Examples
 --------
 >>> unsafe_markup('<article class="bd-article"><p>x</p><script>alert(1)</script></article>')
 ['<script> element']
->>> unsafe_markup('<article class="bd-article"><img src="a.png" onerror="x()"></article>')
+>>> unsafe_markup('<div id="jb-print-docs-body"><h1>A<img src="a.png" onerror="x()"></h1></div>')
 ['onerror= attribute on <img>']
+>>> unsafe_markup("<head><script>DOCUMENTATION_OPTIONS.pagename = 'regions/KZ-43';</script></head>")
+[]
 """
 
 from __future__ import annotations
@@ -26,10 +34,29 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-_FORBIDDEN_TAGS = ("script", "iframe", "object", "embed", "base")
+_FORBIDDEN_TAGS = ("iframe", "object", "embed", "base", "frame", "frameset", "applet")
 _DATA_SCRIPT_TYPES = ("text/x-thebe-config", "application/json")
-_THEME_SCRIPT = re.compile(r"\s*kernelName = '[\w.-]+'\s*")
-_URL_ATTRIBUTES = ("href", "src", "action", "formaction")
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "background")
+_PLAIN = r"'[^'\\<>]*'"  # a quoted setting with no quote, backslash or markup in it
+#: Inline scripts of Sphinx 7.4, pydata-sphinx-theme 0.17, sphinx-book-theme 1.3, sphinx-togglebutton
+#: and sphinx-thebe, whitespace normalised (fullmatch).
+_THEME_INLINE = tuple(re.compile(pattern) for pattern in (
+    r"DOCUMENTATION_OPTIONS\.pagename = '[\w./-]+';",
+    r"DOCUMENTATION_OPTIONS\.search_as_you_type = (true|false);",
+    r"kernelName = '[\w.-]+'",
+    rf"let toggleHint(Hide|Show) = {_PLAIN};",
+    r"let toggleOpenOnPrint = '(true|false)';",
+    rf"var togglebuttonSelector = {_PLAIN};",
+    re.escape('document.documentElement.dataset.mode = localStorage.getItem("mode") || ""; '
+              'document.documentElement.dataset.theme = localStorage.getItem("theme") || "";'),
+    re.escape('const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js"; const thebe_selector = '
+              '".thebe,.cell"; const thebe_selector_input = "pre"; const thebe_selector_output = ".output, .cell_output"'),
+    re.escape('// Activate the search field on page load let searchInput = document.querySelector('
+              '"form.bd-search input"); if (searchInput) { searchInput.focus(); searchInput.select(); '
+              'console.log("[PST]: Set focus on search field."); }'),
+))
+# In the article (notebook outputs and prose) only the notebook machinery's two snippets.
+_ARTICLE_INLINE = (_THEME_INLINE[2],)
 
 
 def _parse(page_html: str):
@@ -37,32 +64,50 @@ def _parse(page_html: str):
     return lxml.html.document_fromstring(page_html.encode("utf-8"))
 
 
-def _is_theme_script(element) -> bool:
-    if element.tag != "script" or element.get("src"):
-        return False
-    return element.get("type") in _DATA_SCRIPT_TYPES or bool(_THEME_SCRIPT.fullmatch(element.text_content()))
+def _script_problem(element, in_article: bool) -> str | None:
+    """Why a ``<script>`` is not one of the site's own, or None."""
+    kind = (element.get("type") or "").strip().lower()
+    text = " ".join(element.text_content().split())
+    if kind in _DATA_SCRIPT_TYPES and not element.get("src"):
+        return None  # a data block: browsers do not run it
+    if element.get("src") is not None:
+        parts = urlsplit(element.get("src"))
+        if in_article or parts.scheme or parts.netloc or text:
+            return f"<script src={element.get('src')!r}> element"
+        return None  # the site's own file (the link check makes sure it is inside the site)
+    allowed = _ARTICLE_INLINE if in_article else _THEME_INLINE
+    if any(pattern.fullmatch(text) for pattern in allowed):
+        return None
+    return "<script> element"
 
 
 def _unsafe_in(document) -> list[str]:
-    articles = document.xpath("//article")
-    if not articles:
-        return []  # pages without an article (Sphinx's search page) hold no content from notebooks or prose
+    articles = set(document.xpath("//article"))
     problems = []
-    for element in articles[0].iter():
+    for element in document.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
-        if element.tag in _FORBIDDEN_TAGS and not _is_theme_script(element):
-            problems.append(f"<{element.tag}> element")
+        tag = element.tag.lower()
+        if tag == "script":
+            in_article = any(a is element or a in element.iterancestors() for a in articles)
+            problem = _script_problem(element, in_article)
+            if problem:
+                problems.append(problem)
+        elif tag in _FORBIDDEN_TAGS:
+            problems.append(f"<{tag}> element")
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):
-                problems.append(f"{name}= attribute on <{element.tag}>")
-            if name in _URL_ATTRIBUTES and re.match(r"\s*javascript:", value, re.I):
-                problems.append(f"javascript: URL in {name}= of <{element.tag}>")
+                problems.append(f"{name}= attribute on <{tag}>")
+            scheme = re.match(r"\s*(javascript|vbscript|data\s*:\s*text/html)", value, re.I)
+            if name.lower() in _URL_ATTRIBUTES and scheme:
+                problems.append(f"{scheme.group(1).split(':')[0].lower()}: URL in {name}= of <{tag}>")
+        if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+            problems.append("<meta http-equiv=refresh>")
     return problems
 
 
 def unsafe_markup(page_html: str) -> list[str]:
-    """What in a page's article could run code in a reader's browser."""
+    """What anywhere in a page could run code in a reader's browser."""
     return _unsafe_in(_parse(page_html))
 
 
