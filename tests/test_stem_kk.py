@@ -182,3 +182,64 @@ def test_sphinx_registers_kazakh_search(tmp_path):
     assert "өңірлердің" not in terms
     language_data = (tmp_path / "out" / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "Kazakh suffix stripper" in language_data
+
+
+# --- In the browser: the kk search page (Sphinx's searchtools.js with our Stemmer) finds inflected forms ---
+
+@pytest.fixture(scope="module")
+def kk_search(tmp_path_factory):
+    """Search the synthetic fixture book's kk edition in Chromium; yields ``search(word) -> [page hrefs]``."""
+    import functools
+    import http.server
+    import threading
+
+    from analysis.book import build_book
+    from test_book_fixture import make_project
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.fail("Chromium is not installed: run `make browser` (Debian's chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    paths = make_project(tmp_path_factory.mktemp("kk-search"))
+    build_book(paths["edition"], project=paths["project"], build_dir=paths["build_dir"],
+               runs_root=paths["runs_root"], data_dir=paths["data_dir"])
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(paths["build_dir"] / "html"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/kk/search.html?q="
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        tab = browser.new_page()
+
+        def search(word: str) -> list[str]:
+            tab.goto(url + word)
+            tab.wait_for_selector("#search-results .search-summary", timeout=20000)
+            return sorted(tab.eval_on_selector_all("#search-results ul.search li a",
+                                                    "links => links.map(a => a.getAttribute('href'))"))
+
+        search.tab = tab
+        yield search
+        browser.close()
+    server.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_kazakh_search_finds_inflected_forms(kk_search):
+    # The convergence page says only "Өңірлердің" and "өңірлер"; none of these queries is a substring of either,
+    # so Sphinx's partial matching alone (the English fallback) finds nothing for them.
+    for query in ("өңірдің", "өңірге", "өңірлерде", "өңірлерінің"):
+        hits = kk_search(query)
+        assert any(h.startswith("convergence.html") for h in hits), (query, hits)
+    # the page's stemmed form and its plain form find the same page
+    assert kk_search("өңірдің") == kk_search("өңір")
+    # a word of no page finds nothing (the stemmer does not make everything match)
+    assert kk_search("тауар") == []
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    kk_search("өңірдің")
+    kk_search.tab.screenshot(path=str(artifacts / "kk-search-inflected.png"))
