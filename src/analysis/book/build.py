@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import html
 import os
 import shutil
@@ -112,7 +113,8 @@ def _count_pages(site_lang: Path) -> int:
 
 
 def build_book(edition: int | None = None, *, project: Path | None = None, build_dir: Path | None = None,
-               runs_root: Path | None = None, data_dir: Path | None = None, jobs: int = 2) -> BookReport:
+               runs_root: Path | None = None, data_dir: Path | None = None, jobs: int = 2,
+               check_runs: bool | None = None) -> BookReport:
     """Build ``edition`` (default: the latest) into ``<build_dir>/html/{kk,ru,en}`` and publish it.
 
     Parameters
@@ -129,24 +131,56 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
         Data whose checksums the appendix lists (default: ``AIMAQ_DATA_DIR`` or ``<project>/data``).
     jobs : int, default 2
         Languages built at the same time.
+    check_runs : bool, optional
+        Refuse runs that are missing, failed, in progress or keyed on other inputs than today's
+        (:mod:`analysis.pipeline.freshness`). Default: when ``project`` has a run manifest
+        (``notebooks/manifest.yml``), which every real project has; the synthetic book fixtures
+        of the tests have none.
 
     Raises
     ------
     BookError
-        On any failure; ``<build_dir>/html`` is then unchanged.
+        On any failure (stale runs, a full disk too); ``<build_dir>/html`` is then unchanged.
     """
     started = time.perf_counter()
     project = Path(project or PROJECT_ROOT)
     build_dir = Path(build_dir or project / "_build")
     runs_root = Path(runs_root or build_dir / "runs")
     data_dir = Path(data_dir or os.environ.get("AIMAQ_DATA_DIR") or project / "data")
+    if not data_dir.is_dir():
+        raise BookError(f"data folder {data_dir} does not exist (check AIMAQ_DATA_DIR); "
+                        "the appendix would list no checksums")
     edition = int(edition) if edition is not None else latest_edition(runs_root)
     if not (runs_root / str(edition)).is_dir():
         raise BookError(f"no executed runs for edition {edition} in {runs_root / str(edition)}; run `aimaq run` first")
-    build_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive(build_dir / ".book.lock"):
-        _remove_leftovers(build_dir)
-        return _build_locked(edition, project, build_dir, runs_root, data_dir, jobs, started)
+    if check_runs is None:
+        check_runs = (project / "notebooks" / "manifest.yml").is_file()
+    guard = (functools.partial(_fresh_runs, edition, project, runs_root, data_dir) if check_runs
+             else contextlib.nullcontext)
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        with _exclusive(build_dir / ".book.lock"):
+            _remove_leftovers(build_dir)
+            return _build_locked(edition, project, build_dir, runs_root, data_dir, jobs, started, guard)
+    except OSError as exc:  # a full disk, a read-only build folder: the published site is untouched
+        raise BookError(f"could not write {exc.filename or build_dir}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _fresh_runs(edition: int, project: Path, runs_root: Path, data_dir: Path):
+    """While held, no ``aimaq run`` can rewrite the runs; refuses runs that are not today's."""
+    from analysis.pipeline.freshness import RunInProgress, no_run_in_progress, stale_runs
+
+    try:
+        with no_run_in_progress(runs_root.parent):
+            problems = stale_runs(edition, root=project, build_dir=runs_root.parent, runs_root=runs_root,
+                                  data_dir=data_dir)
+            if problems:
+                shown = problems[:-1][:15] + problems[-1:]  # the last line counts them and says what to run
+                raise BookError("the runs are not those of today's inputs:\n" + "\n".join(shown))
+            yield
+    except RunInProgress as exc:
+        raise BookError(str(exc)) from None
 
 
 @contextlib.contextmanager
@@ -170,11 +204,12 @@ def _remove_leftovers(build_dir: Path) -> None:
 
 
 def _build_locked(edition: int, project: Path, build_dir: Path, runs_root: Path, data_dir: Path, jobs: int,
-                  started: float) -> BookReport:
+                  started: float, guard=contextlib.nullcontext) -> BookReport:
     work = Path(tempfile.mkdtemp(prefix="book-", dir=build_dir))
     site = new_site_dir(build_dir)
     try:
-        plan, trees = assemble(Sources(project, runs_root / str(edition), data_dir, edition), work / "src")
+        with guard():  # the runs are checked and copied while no `aimaq run` can change them
+            plan, trees = assemble(Sources(project, runs_root / str(edition), data_dir, edition), work / "src")
         logs = build_dir / "logs"
         logs.mkdir(exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -16,12 +16,18 @@ def book(
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Languages built at the same time."),
     build_dir: Optional[Path] = typer.Option(None, "--build-dir", help="Default: the project's _build/."),
 ) -> None:
-    """Build the kk, ru and en books from the executed runs into _build/html (a failed build changes nothing)."""
+    """Build the kk, ru and en books from the executed runs into _build/html (a failed build changes nothing).
+
+    Refuses (exit 1, the published site kept) when any run of the edition is missing, failed,
+    in progress or was made from other inputs than today's data, notebooks and library:
+    run `aimaq run` first.
+    """
     from analysis.book import BookError, build_book
+    from analysis.pipeline import ManifestError
 
     try:
         report = build_book(edition, build_dir=build_dir, jobs=jobs)
-    except BookError as exc:
+    except (BookError, ManifestError, OSError) as exc:
         typer.echo(f"book not built, the published site is unchanged:\n{exc}", err=True)
         raise typer.Exit(1) from None
     pages = ", ".join(f"{lang} {count}" for lang, count in report.pages.items())
