@@ -23,6 +23,7 @@ True
 from .did import did
 from .evaluate import evaluate_programme
 from .event_study import event_study
+from .honest import breakdown_value, event_study_bounds, honest_bounds
 from .inference import wild_cluster_bootstrap
 from .randomization import randomization_inference
 from .results import (
@@ -44,6 +45,9 @@ from .synth import synth_leave_one_out, synth_placebos, synthetic_control
 from .treatments import programme_treatment
 
 __all__ = [
+    "breakdown_value",
+    "event_study_bounds",
+    "honest_bounds",
     "did",
     "event_study",
     "att_gt",
