@@ -10,6 +10,14 @@ national total is often ``=SUM(...)``, not a published figure) and blanks or das
 Territory of Almaty oblast, Karaganda and East Kazakhstan: a year in which the sheet has a figure
 for the region split off in 2022 (Jetisu, Ulytau, Abai) is on post-2022 boundaries, otherwise on
 pre-2022 boundaries -- which is how BNS publishes them.
+
+Two-row headers: BNS often merges a year over its period columns ("I quarter", ..., "year";
+"I квартал", ..., "год"). When the row under the years names periods, only the column whose
+sub-header names the whole year is read; a year with no such column, or with two, is refused
+(never a quarter read as a year). Every row below the header is accounted for: imported, skipped
+with its reason (no figures: a title, a footnote, a dash; a formula), or refused with a
+:class:`DataError` (a label that names no region but carries figures; a cell that is neither a
+number, a number written as text such as ``"1 234,5"``, nor a dash).
 """
 
 from __future__ import annotations
@@ -48,7 +56,17 @@ _ALIASES = {
     "astana city": "KZ-71", "nur-sultan city": "KZ-71", "астана": "KZ-71", "нур-султан": "KZ-71",
     "almaty city": "KZ-75", "алматы": "KZ-75",
     "shymkent city": "KZ-79", "шымкент": "KZ-79",
+    # Kazakh labels ("Қызылорда облысы", "Астана қаласы"; suffixes are stripped below)
+    "қазақстан республикасы": "KZ", "қазақстан": "KZ", "ақмола": "KZ-11", "ақтөбе": "KZ-15",
+    "атырау": "KZ-23", "батыс қазақстан": "KZ-27", "жамбыл": "KZ-31", "қарағанды": "KZ-35",
+    "қостанай": "KZ-39", "қызылорда": "KZ-43", "маңғыстау": "KZ-47", "оңтүстік қазақстан": "KZ-SKO",
+    "павлодар": "KZ-55", "солтүстік қазақстан": "KZ-59", "түркістан": "KZ-61", "шығыс қазақстан": "KZ-63",
+    # English spelling variants seen in BNS and UN tables
+    "mangistau": "KZ-47", "kostanai": "KZ-39", "zhetysu": "KZ-33", "aktobe region": "KZ-15",
+    "akmola region": "KZ-11", "north-kazakhstan": "KZ-59", "west-kazakhstan": "KZ-27", "east-kazakhstan": "KZ-63",
+    "nur-sultan": "KZ-71", "astana": "KZ-71", "shymkent": "KZ-79", "kazakhstan": "KZ",
 }
+_CITY_WORDS = ("city", "г.", "город", "қаласы", "қ.")
 _CHILDREN = {"KZ-19": "KZ-33", "KZ-35": "KZ-62", "KZ-63": "KZ-10"}
 _YEAR = re.compile(r"^\s*(\d{4})(\s*\d\))?\s*$")
 
@@ -69,8 +87,9 @@ def region_code(label: object) -> str | None:
     text = (label.translate(_LOOKALIKE) if re.search("[A-Za-z]", label) else label).lower().strip()
     text = re.sub(r"(\s*\d\)|\*+|\s+\d)$", "", text)  # footnote marks
     text = re.sub(r"^(г\.|город)\s*", "", text)
-    text = re.sub(r"\s+(область|обл\.|region|oblast)$|^область\s+", "", text).strip()
-    if text in ("almaty", "алматы") and ("city" in label.lower() or "г." in label or "город" in label):
+    text = re.sub(r"\s+(қаласы|қ\.)$", "", text)
+    text = re.sub(r"\s+(область|обл\.|облысы|region|oblast)$|^область\s+", "", text).strip()
+    if text in ("almaty", "алматы") and any(word in label.lower() for word in _CITY_WORDS):
         return "KZ-75"
     if text == "алматы":
         return "KZ-75" if label.strip().lower().startswith(("г", "город")) else "KZ-19"
@@ -134,17 +153,36 @@ def read_bns_sheet(path: str | Path, indicator: str, sheet: str | None = None) -
         if found:
             header_at, years = number, found
             break
+    where = f"{path.name} (sheet {name})"
     if header_at is None:
-        raise DataError(f"{path.name} (sheet {name})", None, None, "no year columns", "a header row with years such as 2024")
-    cells = []
-    for number, row in enumerate(rows[header_at:], start=header_at + 1):
-        code = region_code(row[0] if row else None)
-        if code is None:
-            continue
+        raise DataError(where, None, None, "no year columns", "a header row with years such as 2024")
+    first_data = header_at
+    if header_at < len(rows) and _is_period_row(rows[header_at], years):
+        years = _annual_columns(rows[header_at], years, where, header_at + 1)
+        first_data = header_at + 1
+    cells, skipped = [], []
+    for number, row in enumerate(rows[first_data:], start=first_data + 1):
+        label = row[0] if row else None
+        figures, reasons = [], set()
         for col, year in years.items():
-            value = row[col] if col < len(row) else None
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                cells.append((number, code, year, float(value)))
+            value, reason = _cell_value(row[col] if col < len(row) else None, where, number, col)
+            if value is not None:
+                figures.append((year, value))
+            elif reason:
+                reasons.add(reason)
+        code = region_code(label)
+        if code is None:
+            if figures:
+                raise DataError(where, number, "A", label,
+                                "a region name as BNS writes it (English, Russian or Kazakh, e.g. 'Kyzylorda', "
+                                "'Кызылординская область', 'Қызылорда облысы'), or no figures in this row")
+            if label not in (None, "") or reasons:
+                skipped.append((number, "" if label is None else label, "not a region row, no figures (title or footnote)"))
+            continue
+        if not figures:
+            skipped.append((number, label, "no figure in the year columns (" + (", ".join(sorted(reasons)) or "empty") + ")"))
+            continue
+        cells += [(number, code, year, value) for year, value in figures]
     frame = pd.DataFrame(cells, columns=["line", "region", "year", "value"])
     present = set(zip(frame["region"], frame["year"]))
     frame["territory"] = [
@@ -155,4 +193,80 @@ def read_bns_sheet(path: str | Path, indicator: str, sheet: str | None = None) -
     frame["source"] = ""
     frame["note"] = f"read from BNS-layout sheet '{name}' of {path.name}"
     frame.index = frame["line"] - 2
-    return frame[["region", "year", "indicator", "territory", "value", "source", "note"]]
+    frame = frame[["region", "year", "indicator", "territory", "value", "source", "note"]]
+    frame.attrs["skipped"] = tuple(skipped)  # (sheet row, label, why): every row read is accounted for
+    return frame
+
+
+_ANNUAL = re.compile(r"^(year|annual|the year|for the year|january-december|jan-dec|i-iv quarters?|1-4 quarters?|"
+                     r"год|за год|январь-декабрь|i-iv кварталы?|жыл|жылға|жыл бойы|қаңтар-желтоқсан)$")
+_MISSING = {"", "-", "–", "—", "…", "...", "x", "х", "×", "n/a", "..", "*"}
+_TEXT_NUMBER = re.compile(r"^[-−]?\d+([.,]\d+)?$")
+
+
+def _is_period_row(row, years: dict) -> bool:
+    """The row under the years names periods (a two-row header), not a region's figures."""
+    if region_code(row[0] if row else None) is not None:
+        return False
+    return any(isinstance(cell, str) and cell.strip() and not _TEXT_NUMBER.match(cell.strip())
+               for col, cell in enumerate(row) if col >= min(years))
+
+
+def _annual_columns(row, years: dict, where: str, number: int) -> dict:
+    """{column: year} of the annual column under each year of a two-row header; refuse when unclear."""
+    starts = sorted(years)
+    chosen = {}
+    for i, start in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else max(len(row), start + 1)
+        span = list(range(start, stop))
+        labels = {col: (row[col].strip() if col < len(row) and isinstance(row[col], str) else "") for col in span}
+        annual = [col for col, text in labels.items() if _ANNUAL.match(re.sub(r"\s*\d\)$", "", text.lower()).strip())]
+        if len(annual) == 1:
+            chosen[annual[0]] = years[start]
+        elif len(span) == 1 and not labels[start]:
+            chosen[start] = years[start]  # a year with a single column and no period name under it
+        else:
+            shown = [text for text in labels.values() if text]
+            raise DataError(where, number, _column_letter(start), f"{years[start]}: {shown}",
+                            f"one annual column under {years[start]} (a sub-header such as 'year', 'год' or 'жыл'); "
+                            "quarters are never read as annual figures")
+    return chosen
+
+
+def _column_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell_value(cell, where: str, number: int, col: int) -> tuple[float | None, str | None]:
+    """(figure, None), or (None, why there is none); a cell that is neither raises DataError."""
+    if cell is None:
+        return None, None
+    if isinstance(cell, bool):
+        raise DataError(where, number, _column_letter(col), cell, "a number or a dash")
+    if isinstance(cell, (int, float)):
+        if cell != cell or cell in (float("inf"), float("-inf")):
+            raise DataError(where, number, _column_letter(col), cell, "a finite number")
+        return float(cell), None
+    if isinstance(cell, str):
+        text = cell.strip()
+        if text.startswith("="):
+            return None, "a formula, not a published figure"
+        if text.lower() in _MISSING:
+            return None, "a dash: no figure"
+        # numbers stored as text: BNS writes "1 234,5" (spaces, also no-break and thin, as thousands
+        # separators; a comma for decimals) or "1234.5"
+        compact = re.sub(r"[\s\u00a0\u202f\u2009]", "", text)
+        grouped = re.fullmatch(r"[-−]?\d{1,3}([\s\u00a0\u202f\u2009]\d{3})+([.,]\d+)?", text)
+        if _TEXT_NUMBER.match(compact) and (compact == text or grouped):
+            if re.fullmatch(r"[-−]?\d{1,3},\d{3}", compact) and not grouped:
+                raise DataError(where, number, _column_letter(col), cell,
+                                "a number that is not ambiguous ('1,234' is a thousand or one and a quarter: "
+                                "write 1234 or 1,234 as 1.234)")
+            return float(compact.replace("−", "-").replace(",", ".")), None
+    raise DataError(where, number, _column_letter(col), cell,
+                    "a number (as BNS writes it: 1234.5 or 1 234,5), a dash for no figure, or empty")
