@@ -14,6 +14,7 @@ sensitivity(panel, framework, year=None, *, national=None, draws=None, seed=None
 select_regions(result, rules=None, *, sensitivity=None) -> SelectionResult
 index_over_time(panel, framework, years=None, *, national=None, base_year=None) -> IndexOverTime
 covered_years(panel, framework)                   -> list of years with full indicator coverage
+share_below_threshold(panel, value, population, *, threshold=0.75, national=None) -> DataFrame by year
 
 Nothing here is specific to one country.
 
@@ -31,6 +32,7 @@ from analysis.index.build import build_index
 from analysis.index.coherence import coherence
 from analysis.index.framework import Framework, FrameworkError, Method, Pillar, Rule, load_framework
 from analysis.index.overtime import index_over_time
+from analysis.index.headline import share_below_threshold
 from analysis.index.prepare import IndexInputError, coverage, covered_years
 from analysis.index.results import (CoherenceReport, IndexOverTime, IndexResult, SelectionResult,
                                     SensitivityResult)
@@ -38,6 +40,7 @@ from analysis.index.selection import select_regions
 from analysis.index.sensitivity import sensitivity
 
 __all__ = [
+    "share_below_threshold",
     "build_index", "coherence", "sensitivity", "select_regions", "index_over_time", "load_framework",
     "covered_years", "coverage", "Framework", "Pillar", "Rule", "Method", "FrameworkError",
     "IndexInputError", "IndexResult", "CoherenceReport", "SensitivityResult", "SelectionResult",
