@@ -3,7 +3,11 @@
 Every figure function takes ``lang`` (``"kk"``, ``"ru"`` or ``"en"``), returns a
 :class:`matplotlib.figure.Figure` built without :mod:`matplotlib.pyplot`, and
 translates every label through :mod:`analysis.i18n` (msgids in ``plots.po``).
-:func:`png_bytes` renders a figure deterministically (fixed dpi, no metadata).
+:func:`png_bytes` renders a figure deterministically (fixed dpi, no metadata) through matplotlib's
+own canvas; only public matplotlib API is used. A figure function may leave the numbers it
+shows on the figure (:func:`attach_data`, read with :func:`figure_data`), which
+:func:`analysis.report.figure` shows as a table beside it. Axis labels carry units
+(:func:`indicator_unit`; money is named nominal).
 Maps are drawn from ``data/geo/*.geojson`` with matplotlib patches, on the
 boundary vintage valid for the year.
 
@@ -20,7 +24,7 @@ Examples
 >>> png_bytes(locator_map("KZ-43", "kk", year=2023))[:4]
 b'\\x89PNG'
 """
-from analysis.plots._common import png_bytes
+from analysis.plots._common import attach_data, figure_data, indicator_unit, png_bytes, svg_text
 from analysis.plots.beta import beta_scatter
 from analysis.plots.choropleth import choropleth_map
 from analysis.plots.clubs import clubs_figure
@@ -38,7 +42,7 @@ from analysis.plots.synth import synth_figure
 from analysis.plots.vintages import boundary_vintages_map
 
 __all__ = [
-    "png_bytes", "rolling_beta_figure", "event_study_figure", "synth_figure", "beta_scatter", "choropleth_map", "clubs_figure", "indicator_coverage", "locator_map",
+    "png_bytes", "svg_text", "attach_data", "figure_data", "indicator_unit", "rolling_beta_figure", "event_study_figure", "synth_figure", "beta_scatter", "choropleth_map", "clubs_figure", "indicator_coverage", "locator_map",
     "markov_figure", "index_figure", "pillar_label", "rank_interval_figure", "region_key_figures", "region_indicators_figure", "sigma_figure",
     "boundary_vintages_map",
 ]

@@ -15,31 +15,43 @@ True
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
+import functools
+import io
 import math
+import textwrap
 
 import matplotlib
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
-from analysis.i18n import format_number
+from analysis.i18n import format_number, gettext
 
-from analysis.plots._render import DPI  # noqa: E402  (resolution of every PNG the book shows)
+#: Resolution of every PNG the book shows; fixed so the bytes do not depend on rcParams.
+DPI = 110
 #: Default figure size in inches (width, height).
 FIGSIZE = (7.0, 4.2)
-#: Colour for the region or the treated unit, and for everything else.
-ACCENT = "#c0392b"
-MUTED = "#7f8c8d"
+#: Colours: the region or the treated unit, everything else, the national line. All from the
+#: Okabe–Ito palette (distinguishable with the common colour-vision deficiencies).
+ACCENT = "#D55E00"
+MUTED = "#8a8a8a"
 NATIONAL = "#2c3e50"
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442")
+#: Smallest font size of any text in a figure, in points. Figures are shown at most about
+#: 1.6 times smaller than drawn on a 400 px phone (see ``book/_static``), so 8 pt stays >= 9 CSS px
+#: when the figure is 7 in wide or less.
+MIN_FONT = 8.0
 
 _RC = {
     # DejaVu Sans ships with matplotlib and covers Kazakh Cyrillic (Ә Ғ Қ Ң Ө Ұ Ү Һ І).
     "font.family": "DejaVu Sans",
     "font.size": 9.5,
     "axes.titlesize": 10.5,
+    "axes.labelsize": 9.5,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 8.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -47,12 +59,8 @@ _RC = {
     "grid.linewidth": 0.6,
     "legend.frameon": False,
     "svg.hashsalt": "aimaq",
+    "svg.fonttype": "none",
 }
-
-
-# Titles are placed at ``y=1.0`` explicitly: that is where matplotlib's automatic placement
-# puts them when nothing sits above the axes (true of every figure here), and fixing it
-# skips a pass over all tick labels at every layout and draw.
 
 
 def num(x: float, lang: str, decimals: int = 1) -> str:
@@ -62,11 +70,7 @@ def num(x: float, lang: str, decimals: int = 1) -> str:
 
 def new_figure(figsize: tuple[float, float] = FIGSIZE, nrows: int = 1, ncols: int = 1, *,
                layout: str | None = "constrained", **kwargs):
-    """Create a pyplot-free figure with the house style; return ``(fig, axes)``.
-
-    ``layout=None`` skips the constrained-layout solver (it lays a figure out
-    twice); many-panel figures that are drawn per language use fixed margins.
-    """
+    """Create a pyplot-free figure with the house style; return ``(fig, axes)``."""
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=figsize, dpi=DPI, layout=layout)
         axes = fig.subplots(nrows, ncols, **kwargs)
@@ -76,116 +80,80 @@ def new_figure(figsize: tuple[float, float] = FIGSIZE, nrows: int = 1, ncols: in
 def styled(func):
     """Run a drawing function under the house rcParams (fonts, grid) without touching globals."""
 
+    @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with matplotlib.rc_context(_RC):
             return func(*args, **kwargs)
 
-    wrapper.__name__ = func.__name__
-    wrapper.__qualname__ = func.__qualname__
-    wrapper.__doc__ = func.__doc__
-    wrapper.__wrapped__ = func
     return wrapper
 
 
-# Rendering (Agg with cached text metrics, layouts and glyphs) lives in ``_render``.
-from analysis.plots._render import PNG_COMPRESS_LEVEL, png_bytes  # noqa: E402,F401  (re-exported)
+def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+    """The figure as PNG through matplotlib's own Agg canvas (fixed dpi, no metadata: same input, same bytes)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
 
 
-# --- one figure, three languages ------------------------------------------------------------
-
-_REUSE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("aimaq_figure_reuse", default=None)
-
-
-@contextlib.contextmanager
-def same_figure_across_languages():
-    """Within this block a figure function called again on the same data relabels its figure.
-
-    :func:`analysis.report.figure` draws one figure per language. Building the
-    artists (axes, lines, patches, map paths) does not depend on the language,
-    so figure functions that support it (:func:`reused` / :func:`keep`) build
-    them on the first call and, on the next call with the same data objects,
-    only replace the texts (titles, labels, legend entries, tick formatters)
-    before the next ``savefig``. The PNG equals the one a fresh figure gives.
-    Outside this block every call builds a new figure.
-    """
-    token = _REUSE.set({})
-    try:
-        yield
-    finally:
-        _REUSE.reset(token)
+def svg_text(fig: Figure) -> str:
+    """The figure as SVG with real text (``svg.fonttype: none``), no date: same input, same text."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
 
 
-def reused(key: tuple, *data):
-    """The state :func:`keep` stored for ``key`` and the very same ``data`` objects, or ``None``."""
-    store = _REUSE.get()
-    if store is None or key not in store:
-        return None
-    kept_data, state = store[key]
-    if len(kept_data) != len(data) or any(a is not b for a, b in zip(kept_data, data)):
-        return None
-    for item in state if isinstance(state, tuple) else (state,):
-        if isinstance(item, Figure):
-            _fresh_layout(item)
-    return state
+# --- the data behind a figure ------------------------------------------------------------------
+
+#: Attribute under which a figure function leaves the data it shows (a DataFrame whose column
+#: names are already in the figure's language); :func:`analysis.report.figure` shows it as a table.
+DATA_ATTRIBUTE = "aimaq_data"
 
 
-def _fresh_layout(fig: Figure) -> None:
-    """Put the axes back where a new figure has them before its layout runs.
-
-    The constrained-layout solver starts from the current axes positions, so
-    after a first draw its result can differ in the last bits; from the
-    subplot positions it lays out exactly as for a new figure.
-    """
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
-
-    if fig.get_layout_engine() is None or isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
-        return  # fixed positions (also a layout solved once for every language and kept)
-    for ax in fig.axes:
-        spec = ax.get_subplotspec()
-        if spec is not None:
-            ax._set_position(spec.get_position(fig))  # private, but the public setter leaves the layout
-
-
-def keep(key: tuple, data: tuple, state) -> None:
-    """Remember a built figure's ``state`` for ``key`` (the data objects are kept alive, so their
-    identity stays meaningful), when inside :func:`same_figure_across_languages`."""
-    store = _REUSE.get()
-    if store is not None:
-        store[key] = (tuple(data), state)
-
-
-def inside(legend):
-    """Leave a legend placed inside its axes out of the layout (returns it).
-
-    It cannot widen the axes' margins, and measuring it for the layout solver
-    repeats the costly ``loc="best"`` search: the layout, and so the PNG, are
-    the same without it.
-    """
-    legend.set_in_layout(False)
-    return legend
-
-
-def layout_per_language(fig):
-    """Mark a figure whose margins depend much on the language (returns it).
-
-    :func:`analysis.plots._render.render_languages` then lays it out for each
-    language, instead of once with every language's texts at their largest:
-    a legend or a label that reaches out of its axes in one language would
-    leave a wide gap in the others.
-    """
-    fig._aimaq_layout_per_language = True
+def attach_data(fig: Figure, frame: pd.DataFrame) -> Figure:
+    """Leave ``frame`` (the numbers the figure shows, headers in its language) on ``fig``; returns ``fig``."""
+    setattr(fig, DATA_ATTRIBUTE, frame)
     return fig
 
 
-def is_kept(fig) -> bool:
-    """Whether ``fig`` is a figure :func:`keep` holds in the current block (relabelled, not rebuilt)."""
-    store = _REUSE.get()
-    if not store:
-        return False
-    for _data, state in store.values():
-        if any(item is fig for item in (state if isinstance(state, tuple) else (state,))):
-            return True
-    return False
+def figure_data(fig: Figure) -> pd.DataFrame | None:
+    """The table :func:`attach_data` left on ``fig``, or ``None``."""
+    frame = getattr(fig, DATA_ATTRIBUTE, None)
+    return frame if isinstance(frame, pd.DataFrame) else None
+
+
+# --- units -------------------------------------------------------------------------------------
+
+_MONEY_WORDS = ("KZT", "dollar", "rouble")
+
+
+def indicator_unit(indicator: str, lang: str, data_dir: str | None = None) -> str:
+    """The unit of ``indicator`` in ``lang`` (``data/indicators.csv``); money units say "nominal".
+
+    Every money series of the data is in current prices (none is deflated), so a unit
+    in tenge, dollars or roubles is shown as nominal.
+    """
+    from analysis.data import load_indicators
+
+    table = load_indicators(data_dir) if data_dir else load_indicators()
+    if indicator not in table.index:
+        raise ValueError(f"data/indicators.csv: no row {indicator!r}; expected an indicator id")
+    row = table.loc[indicator]
+    unit = str(row.get(f"unit_{lang}", "") or "").strip()
+    if any(word in str(row.get("unit_en", "")) for word in _MONEY_WORDS):
+        return gettext("{unit}, nominal", lang, unit=unit)
+    return unit
+
+
+def with_unit(label: str, unit: str) -> str:
+    """``label, unit`` (the house form of an axis label with its unit); ``label`` alone without one."""
+    return f"{label}, {unit}" if unit else label
+
+
+def wrap(text: str, width: int) -> str:
+    """Break ``text`` into lines of at most ``width`` characters (axis labels, titles)."""
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def year_axis(ax, nbins: int = 8) -> None:

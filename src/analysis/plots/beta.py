@@ -20,7 +20,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, NATIONAL, new_figure, num, number_axis, styled
+from analysis.plots._common import ACCENT, NATIONAL, attach_data, new_figure, num, number_axis, styled, wrap
+from analysis.plots._labels import place_labels
 
 
 def spells(panel: pd.DataFrame, value: str, sample, region: str = "region", year: str = "year") -> pd.DataFrame:
@@ -58,15 +59,9 @@ def beta_scatter(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
     matplotlib.figure.Figure
     """
     points = spells(panel, value, result.sample)
-    fig, ax = new_figure(figsize=(6.6, 4.4))
+    fig, ax = new_figure(figsize=(6.8, 5.0))
     colours = [ACCENT if r == highlight else NATIONAL for r in points["region"]]
     ax.scatter(points["log_initial"], points["growth"] * 100, c=colours, s=26, zorder=3)
-    if names:
-        for row in points.itertuples():
-            if row.region in names:
-                ax.annotate(names[row.region], (row.log_initial, row.growth * 100), xytext=(3, 3),
-                            textcoords="offset points", fontsize=7,
-                            color=ACCENT if row.region == highlight else "#333333")
     xs = np.linspace(points["log_initial"].min(), points["log_initial"].max(), 50)
     ax.plot(xs, (result.intercept + result.beta * xs) * 100, color=ACCENT, linewidth=1.4)
     if math.isfinite(result.speed) and math.isfinite(result.half_life) and result.half_life > 0:
@@ -75,10 +70,25 @@ def beta_scatter(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
                        half_life=num(result.half_life, lang, 1))
     else:
         note = gettext("β = {beta}; no half-life (the gaps are not closing)", lang, beta=num(result.beta, lang, 4))
-    ax.set_title(note, fontsize=9, y=1.0)
-    ax.set_xlabel(gettext("Log of the initial level, {year}", lang, year=str(result.start)))
+    ax.set_title(wrap(note, 64), fontsize=9.5, y=1.0)
+    ax.set_xlabel(wrap(gettext("Log of the initial level, {year}", lang, year=str(result.start)), 60))
     ax.set_ylabel(gettext("Average annual growth, {start}–{end}, %", lang, start=str(result.start),
                           end=str(result.end)))
     number_axis(ax, lang, axis="x")
     number_axis(ax, lang, axis="y")
-    return fig
+    # Room for the labels: a fifth of the range on each side, so an extreme point's name fits.
+    lo, hi = float(points["log_initial"].min()), float(points["log_initial"].max())
+    span = (hi - lo) or 1.0
+    ax.set_xlim(lo - 0.12 * span, hi + 0.2 * span)
+    labelled = points[points["region"].isin(list(names or {}))]
+    if len(labelled):
+        place_labels(ax, labelled["log_initial"].to_numpy(), (labelled["growth"] * 100).to_numpy(),
+                     [names[r] for r in labelled["region"]],
+                     colours=[ACCENT if r == highlight else "#333333" for r in labelled["region"]], fontsize=8)
+    table = pd.DataFrame({
+        gettext("Region", lang): [(names or {}).get(r, r) for r in points["region"]],
+        gettext("Log of the initial level, {year}", lang, year=str(result.start)): points["log_initial"],
+        gettext("Average annual growth, {start}–{end}, %", lang, start=str(result.start), end=str(result.end)):
+            points["growth"] * 100,
+    })
+    return attach_data(fig, table)

@@ -8,7 +8,7 @@ Examples
 >>> codes = units(2023, "current")
 >>> values = pd.Series(range(len(codes)), index=codes, dtype=float)
 >>> fig = choropleth_map(values, "kk", indicator="grp_per_capita", year=2023)
->>> fig.axes[0].get_title() != ""
+>>> fig.get_suptitle() != ""
 True
 """
 from __future__ import annotations
@@ -23,11 +23,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from analysis.i18n import gettext, indicator_name
-from analysis.plots._common import MUTED, new_figure, number_axis, styled
+from analysis.plots._common import MUTED, attach_data, indicator_unit, new_figure, number_axis, styled, with_unit, wrap
 from analysis.plots._geo import draw_regions, map_axes, vintage_for
 from analysis.data.paths import resolve_data_dir
 
-NO_DATA = "#eeeeee"
+NO_DATA = "#ffffff"  # white with grey hatching: never mistaken for the lightest class
+NO_DATA_HATCH = "////"
 
 
 @styled
@@ -68,40 +69,65 @@ def choropleth_map(
     """
     vintage = vintage_for(values.index, resolve_data_dir(data_dir))
     finite = values[np.isfinite(values.to_numpy(dtype=float))].astype(float)
+    unit = indicator_unit(indicator, lang, data_dir)
+    name = indicator_name(indicator, lang, data_dir)
+    lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
     if start_year is None:
-        cmap = colormaps["YlGnBu"]
-        lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
-        norm = Normalize(lo, hi if hi > lo else lo + 1.0)
-        title = gettext("{indicator}, {year}", lang, indicator=indicator_name(indicator, lang, data_dir), year=str(year))
+        title = gettext("{indicator}, {year}", lang, indicator=name, year=str(year))
+        bar_label = unit
     else:
-        cmap = colormaps["RdBu"]
-        bound = float(np.abs(finite).max()) if len(finite) else 1.0
-        bound = bound if bound > 0 else 1.0
-        norm = TwoSlopeNorm(vcenter=0.0, vmin=-bound, vmax=bound)
-        title = gettext(
-            "Change in {indicator}, {start}–{end}",
-            lang,
-            indicator=indicator_name(indicator, lang, data_dir),
-            start=str(start_year),
-            end=str(year),
-        )
+        title = gettext("Change in {indicator}, {start}–{end}", lang, indicator=name, start=str(start_year),
+                        end=str(year))
+        bar_label = gettext("Change, {unit}", lang, unit=unit) if unit else gettext("Change", lang)
+    if start_year is not None and lo < 0 < hi:
+        # Both signs: a diverging palette centred on zero, each side scaled to its own extreme.
+        cmap = colormaps["PuOr"]
+        norm = TwoSlopeNorm(vcenter=0.0, vmin=lo, vmax=hi)
+    else:
+        # One sign (a level, or changes all of one sign): sequential, darker = further from zero.
+        cmap = colormaps["YlGnBu" if hi > 0 or start_year is None else "YlGnBu_r"]
+        norm = Normalize(lo, hi if hi > lo else lo + 1.0)
 
-    fig, ax = new_figure(figsize=(7.2, 4.4))
-    colours = []
-    for code, _path in vintage.paths:
+    fig, ax = new_figure(figsize=(7.0, 4.6))
+    colours, missing_paths = [], []
+    for code, path in vintage.paths:
         value = values.get(code, np.nan)
-        colours.append(cmap(norm(float(value))) if pd.notna(value) else NO_DATA)
-    missing = any(isinstance(c, str) for c in colours)
-    draw_regions(ax, [p for _, p in vintage.paths], colours, linewidths=0.6)
+        if pd.notna(value):
+            colours.append(cmap(norm(float(value))))
+        else:
+            colours.append(NO_DATA)
+            missing_paths.append(path)
+    draw_regions(ax, [p for _, p in vintage.paths], colours, edgecolor="#555555", linewidths=0.5)
+    if missing_paths:
+        from matplotlib.collections import PatchCollection
+        from matplotlib.patches import PathPatch
+
+        ax.add_collection(PatchCollection([PathPatch(p) for p in missing_paths], facecolors=NO_DATA,
+                                          edgecolors="#9a9a9a", hatch=NO_DATA_HATCH, linewidths=0.5, zorder=1.5),
+                          autolim=False)
     if highlight is not None:
-        draw_regions(ax, [vintage.path(highlight)], ["none"], edgecolor="black", linewidths=1.6, zorder=2)
+        draw_regions(ax, [vintage.path(highlight)], ["none"], edgecolor="black", linewidths=1.8, zorder=2)
     map_axes(ax, vintage.bounds)
-    ax.set_title(title, y=1.0)
+    fig.suptitle(wrap(title, 60), fontsize=10.5)  # a figure title: the map axes shrink to their aspect after layout
 
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal",
                        fraction=0.05, pad=0.02, aspect=40)
+    bar.set_label(bar_label)
     number_axis(bar.ax, lang, axis="x")
-    if missing:
-        ax.legend(handles=[Patch(facecolor=NO_DATA, edgecolor=MUTED, label=gettext("no data", lang))],
-                  loc="lower left")
-    return fig
+    if missing_paths:
+        ax.legend(handles=[Patch(facecolor=NO_DATA, edgecolor=MUTED, hatch=NO_DATA_HATCH,
+                                 label=gettext("no data", lang))], loc="lower left")
+    table = pd.DataFrame({gettext("Region", lang): [_name(c, lang, data_dir) for c in values.index],
+                          with_unit(title, unit): values.to_numpy(dtype=float)})
+    return attach_data(fig, table)
+
+
+def _name(code: str, lang: str, data_dir) -> str:
+    """The region's name, or its code when ``data/regions.csv`` has none (a test's made-up units)."""
+    from analysis.i18n import region_name
+    from analysis.i18n.names import NameUnavailable
+
+    try:
+        return region_name(code, lang, data_dir)
+    except NameUnavailable:
+        return code

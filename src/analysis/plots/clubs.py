@@ -16,21 +16,25 @@ Examples
 """
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.i18n import gettext
-from analysis.plots._common import (MUTED, PALETTE, inside, keep, layout_per_language, new_figure, number_axis,
-                                     reused, styled, year_axis)
+from analysis.plots._common import MUTED, NATIONAL, PALETTE, attach_data, new_figure, number_axis, styled, wrap, year_axis
+
+#: Colour of the regions' lines when every region is in the one club (the lines are context).
+CONTEXT = "#b9c0c7"
 
 
 @styled
 def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: dict | None = None,
                  highlight: str | None = None) -> Figure:
     """Relative levels (region / mean of regions in the year) over ``result.start..end``, one colour per club.
+
+    With a single club and no divergent region colour says nothing, so the lines are
+    drawn as grey context and the highest, the lowest and the highlighted region of
+    the last year are named; the title says that all regions form one club.
 
     Parameters
     ----------
@@ -41,62 +45,70 @@ def clubs_figure(panel: pd.DataFrame, value: str, result, lang: str, *, names: d
     result : analysis.convergence.results.ClubsResult
     lang : {"kk", "ru", "en"}
     names : dict, optional
-        ``{code: label}``; the line of ``highlight`` is labelled with it.
+        ``{code: label}``; the regions named at the right end of their lines.
     highlight : str, optional
-        A region drawn thicker and labelled at its last point.
+        A region drawn thicker and named at its last point.
 
     Returns
     -------
     matplotlib.figure.Figure
+        With the relative levels and each region's club attached as its data table.
     """
-    key = ("clubs_figure", value, highlight)
-    built = reused(key, panel, result)
-    if built is None:
-        built = _draw_clubs(panel, value, result, highlight)
-        keep(key, (panel, result), built)
-    fig, ax, label = built
-    # Only the texts depend on the language: set them on the (possibly reused) artists.
-    if label is not None:
-        label.set_visible(bool(names) and highlight in names)
-        label.set_text(names[highlight] if label.get_visible() else "")
-    labels = [gettext("Club {number}", lang, number=str(i + 1)) for i in range(len(result.clubs))]
-    if result.divergent:
-        labels.append(gettext("In no club", lang))
-    for text, entry in zip(ax.get_legend().get_texts(), labels):
-        text.set_text(entry)
-    ax.set_ylabel("\n".join(textwrap.wrap(gettext("Level relative to the mean of regions", lang), 32)))
-    ax.set_title(gettext("Convergence clubs", lang), y=1.0)
-    number_axis(ax, lang)
-    return fig
-
-
-def _draw_clubs(panel: pd.DataFrame, value: str, result, highlight: str | None):
-    """The language-independent artists: ``(figure, axes, label of the highlighted region or None)``."""
     window = panel[(panel["year"] >= result.start) & (panel["year"] <= result.end)]
     wide = window.pivot(index="year", columns="region", values=value)
     relative = wide.div(wide.mean(axis=1), axis=0)
-    club_of = {}
-    for number, club in enumerate(result.clubs):
-        for member in club.members:
-            club_of[member] = number
-    fig, ax = new_figure(figsize=(7.2, 4.2))
-    layout_per_language(fig)  # the highlighted region's name, right of the axes, sets the right margin
-    label = None
-    for code in relative.columns:
-        if code not in club_of and code not in result.divergent:
-            continue
-        colour = PALETTE[club_of[code] % len(PALETTE)] if code in club_of else MUTED
+    club_of = {member: number for number, club in enumerate(result.clubs) for member in club.members}
+    single = len(result.clubs) == 1 and not result.divergent
+    fig, ax = new_figure(figsize=(7.0, 4.4))
+    shown = [c for c in relative.columns if c in club_of or c in result.divergent]
+    for code in shown:
+        if single:
+            colour = MUTED if code != highlight else NATIONAL
+        else:
+            colour = PALETTE[club_of[code] % len(PALETTE)] if code in club_of else MUTED
         series = relative[code].dropna()
-        ax.plot(series.index, series.to_numpy(), color=colour, linewidth=2.4 if code == highlight else 1.1,
-                linestyle="-" if code in club_of else ":")
-        if code == highlight and len(series):
-            label = ax.annotate("", (series.index[-1], series.iloc[-1]), xytext=(4, 0),
-                                textcoords="offset points", fontsize=8, va="center", color=colour)
-    handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], label=f"club {i + 1}")
-               for i in range(len(result.clubs))]
-    if result.divergent:
-        handles.append(Line2D([], [], color=MUTED, linestyle=":", label="none"))
-    inside(ax.legend(handles=handles, fontsize=8, loc="best"))  # placeholder labels: set per language
-    ax.axhline(1.0, color="#999999", linewidth=0.8)
+        ax.plot(series.index, series.to_numpy(), color=CONTEXT if single and code != highlight else colour,
+                linewidth=2.4 if code == highlight else 1.1, linestyle="-" if code in club_of else ":")
+    ax.axhline(1.0, color="#666666", linewidth=0.9)
+    if single:
+        title = gettext("One convergence club: all {n} regions converge", lang, n=str(len(shown)))
+    else:
+        title = gettext("Convergence clubs", lang)
+        handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], label=gettext("Club {number}", lang, number=str(i + 1)))
+                   for i in range(len(result.clubs))]
+        if result.divergent:
+            handles.append(Line2D([], [], color=MUTED, linestyle=":", label=gettext("In no club", lang)))
+        ax.legend(handles=handles, loc="best")
+    if names:
+        last = relative[shown].ffill().iloc[-1].dropna()
+        named = [highlight] if highlight in last.index else []
+        if single and len(last):
+            named += [last.idxmax(), last.idxmin()]
+        _name_ends(ax, last, [c for i, c in enumerate(named) if c not in named[:i] and c in names], names)
+    ax.set_ylabel(wrap(gettext("Level relative to the mean of regions (mean = 1)", lang), 34))
+    ax.set_title(title, y=1.0)
     year_axis(ax)
-    return fig, ax, label
+    number_axis(ax, lang)
+    table = relative[shown].T
+    table.insert(0, gettext("Club", lang), [str(club_of[c] + 1) if c in club_of else "–" for c in table.index])
+    table.insert(0, gettext("Region", lang), [(names or {}).get(c, c) for c in table.index])
+    table.columns = [str(c) for c in table.columns]
+    return attach_data(fig, table.reset_index(drop=True))
+
+
+def _name_ends(ax, last: pd.Series, codes: list, names: dict) -> None:
+    """Name ``codes`` right of the last year, spread apart vertically so that no two names touch."""
+    if not codes:
+        return
+    ymin, ymax = ax.get_ylim()
+    gap = (ymax - ymin) * 0.07  # about one line of 8-pt text on a 4.4 in tall axes
+    wanted = sorted(((float(last[c]), c) for c in codes), reverse=True)
+    placed = []
+    for y, code in wanted:
+        if placed and placed[-1][0] - y < gap:
+            y = placed[-1][0] - gap
+        placed.append((y, code))
+    x = last.name if last.name is not None else ax.get_xlim()[1]
+    for y, code in placed:
+        ax.annotate(names[code], (x, y), xytext=(6, 0), textcoords="offset points", fontsize=8.5, va="center",
+                    annotation_clip=False)

@@ -21,11 +21,11 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, MUTED, NATIONAL, keep, new_figure, num, number_axis, reused, styled
+from analysis.plots._common import ACCENT, MUTED, NATIONAL, attach_data, new_figure, num, number_axis, styled, wrap
 
 
 @styled
-def event_study_figure(result, lang: str, *, outcome_label: str) -> Figure:
+def event_study_figure(result, lang: str, *, outcome_label: str, unit: str | None = None) -> Figure:
     """Point estimates and confidence intervals of the leads and lags of an event study.
 
     Parameters
@@ -36,36 +36,39 @@ def event_study_figure(result, lang: str, *, outcome_label: str) -> Figure:
     lang : {"kk", "ru", "en"}
     outcome_label : str
         The outcome's name in ``lang`` (y-axis).
+    unit : str, optional
+        The outcome's unit in ``lang`` (:func:`analysis.plots.indicator_unit`), added to the y-axis label.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    key = ("event_study_figure",)
-    built = reused(key, result)
-    if built is None:
-        built = _draw_event_study(result)
-        keep(key, (result,), built)
-    fig, ax = built
-    # Only the texts depend on the language: set them on the (possibly reused) artists. Titles at
-    # y=1.0, where automatic placement puts them (nothing above the axes), skip that placement pass.
+    fig, ax = _draw_event_study(result)
     ax.set_xlabel(gettext("Years since the programme started (−1 = reference year)", lang))
-    ax.set_ylabel("\n".join(textwrap.wrap(outcome_label, 34)))
+    label = gettext("Effect on {outcome}", lang, outcome=outcome_label)
+    ax.set_ylabel(wrap(f"{label}, {unit}" if unit else label, 40))
     level = round((1 - result.alpha) * 100)
     if math.isfinite(result.pretrend_p_value):
         subtitle = gettext("Effects with {level}% confidence intervals; test of no effect before the start: p = {p}",
                            lang, level=str(level), p=num(result.pretrend_p_value, lang, 2))
     else:
         subtitle = gettext("Effects with {level}% confidence intervals", lang, level=str(level))
-    ax.set_title("\n".join(textwrap.wrap(subtitle, 80)), fontsize=9, y=1.0)
+    ax.set_title(wrap(subtitle, 64), fontsize=9.5, y=1.0)
     number_axis(ax, lang)
-    return fig
+    table = result.table.sort_values("rel_time")
+    frame = {gettext("Years since the programme started", lang): table["rel_time"].astype(int).to_numpy(),
+             gettext("Estimate", lang): table["estimate"].to_numpy(dtype=float),
+             gettext("Lower bound", lang): table["ci_low"].to_numpy(dtype=float),
+             gettext("Upper bound", lang): table["ci_high"].to_numpy(dtype=float)}
+    import pandas as pd
+
+    return attach_data(fig, pd.DataFrame(frame))
 
 
 def _draw_event_study(result):
     """The language-independent artists: ``(figure, axes)``."""
     table = result.table.sort_values("rel_time")
-    fig, ax = new_figure(figsize=(7.0, 3.9))
+    fig, ax = new_figure(figsize=(6.0, 4.0))
     rel = table["rel_time"].to_numpy()
     est = table["estimate"].to_numpy(dtype=float)
     low, high = table["ci_low"].to_numpy(dtype=float), table["ci_high"].to_numpy(dtype=float)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from analysis.i18n import region_name
-from analysis.plots._common import ACCENT, keep, new_figure, reused, styled
+from analysis.plots._common import ACCENT, new_figure, styled
 from analysis.data.paths import resolve_data_dir
 from analysis.plots._geo import draw_regions, label_point, map_axes, vintage_for
 
@@ -42,20 +42,13 @@ def locator_map(region: str, lang: str, *, year: int, data_dir: str | None = Non
     codes = units(year, "current", data_dir)
     if region not in codes:
         raise ValueError(f"region: {region!r} is not a unit in {year}; valid: {', '.join(sorted(codes))}")
-    key = ("locator_map", region, year, data_dir)
-    built = reused(key)
-    if built is None:
-        vintage = vintage_for(codes, resolve_data_dir(data_dir))
-        fig, ax = new_figure(figsize=(4.6, 2.9))
-        draw_regions(ax, [p for _, p in vintage.paths],
-                     [ACCENT if code == region else OTHER for code, _ in vintage.paths], linewidths=0.5)
-        x, y = label_point(vintage.path(region))
-        label = ax.annotate("", (x, y), xytext=(0, 0), textcoords="offset points",
-                            ha="center", va="center", fontsize=8.5, fontweight="bold", zorder=3,
-                            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85, "linewidth": 0})
-        map_axes(ax, vintage.bounds)
-        built = fig, label
-        keep(key, (), built)
-    fig, label = built
-    label.set_text(region_name(region, lang, data_dir))  # the only text that depends on the language
+    vintage = vintage_for(codes, resolve_data_dir(data_dir))
+    fig, ax = new_figure(figsize=(4.8, 3.0))
+    draw_regions(ax, [p for _, p in vintage.paths],
+                 [ACCENT if code == region else OTHER for code, _ in vintage.paths], linewidths=0.5)
+    x, y = label_point(vintage.path(region))
+    ax.annotate(region_name(region, lang, data_dir), (x, y), ha="center", va="center", fontsize=9.5,
+                fontweight="bold", zorder=3,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85, "linewidth": 0})
+    map_axes(ax, vintage.bounds)
     return fig

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, NATIONAL, new_figure, styled
+from analysis.plots._common import ACCENT, NATIONAL, new_figure, styled, wrap
 
 
 @styled
@@ -58,8 +58,8 @@ def rank_interval_figure(ranks: pd.DataFrame, interval: tuple[float, float], lan
     ax.set_xlim(0.5, n + 0.5)
     ax.invert_xaxis()
     ax.set_xticks(range(1, n + 1))
-    ax.set_xlabel(gettext("Rank (1 = best); lines span the {low}–{high} percentiles of ranks", lang,
-                          low=str(round(interval[0] * 100)), high=str(round(interval[1] * 100))))
+    ax.set_xlabel(wrap(gettext("Rank (1 = best); lines span the {low}–{high} percentiles of ranks", lang,
+                          low=str(round(interval[0] * 100)), high=str(round(interval[1] * 100))), 56))
     ax.grid(axis="y", visible=False)
     fig.legend(loc="outside upper center", ncols=2, fontsize=8)
     return fig

@@ -24,7 +24,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis.i18n import gettext, indicator_name, region_name
-from analysis.plots._common import ACCENT, NATIONAL, keep, new_figure, number_axis, reused, styled, year_axis
+from analysis.plots._common import (ACCENT, NATIONAL, attach_data, indicator_unit, new_figure, number_axis, styled, wrap,
+                                     year_axis)
 
 #: Years used for the region's dashed trend line (the recent path, not the whole history).
 TREND_YEARS = 10
@@ -48,7 +49,7 @@ def region_indicators_figure(
     indicators: list[str],
     lang: str,
     *,
-    ncols: int = 2,
+    ncols: int = 1,
     data_dir: str | None = None,
 ) -> Figure:
     """Small multiples: one panel per indicator with the region, Kazakhstan and the regional range.
@@ -78,33 +79,26 @@ def region_indicators_figure(
     missing = [c for c in ["region", "year", *indicators] if c not in panel.columns]
     if missing:
         raise ValueError(f"panel: missing columns {', '.join(missing)}; expected region, year and the indicators")
-    key = ("region_indicators_figure", region, tuple(indicators), ncols)
-    built = reused(key, panel, national)
-    if built is None:
-        built = _draw_indicators(panel, national, region, indicators, ncols)
-        keep(key, (panel, national), built)
-    fig, axes, legend = built
-    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    fig, axes, legend = _draw_indicators(panel, national, region, indicators, ncols)
     for ax, indicator in zip(axes, indicators):
-        # y=1.0 is where the automatic placement puts it (nothing above the axes); fixing it skips
-        # a layout pass over every tick label at each draw.
-        ax.set_title("\n".join(textwrap.wrap(indicator_name(indicator, lang, data_dir), 40)), fontsize=8.5, y=1.0)
+        ax.set_title(wrap(indicator_name(indicator, lang, data_dir), 42), fontsize=9.5, y=1.0)
+        ax.set_ylabel(wrap(indicator_unit(indicator, lang, data_dir), 22))
         number_axis(ax, lang)
     labels = [region_name(region, lang, data_dir), gettext("Kazakhstan", lang), gettext("Range of regions", lang),
               gettext("Linear trend", lang)]
     for text, label in zip(legend.get_texts(), labels):
         text.set_text(label)
-    return fig
+    own = panel[panel["region"] == region].sort_values("year")
+    table = own[["year", *indicators]].rename(columns={"year": gettext("Year", lang),
+                                                         **{i: indicator_name(i, lang, data_dir) for i in indicators}})
+    return attach_data(fig, table.reset_index(drop=True))
 
 
 def _draw_indicators(panel: pd.DataFrame, national: pd.DataFrame, region: str, indicators: list[str], ncols: int):
     """The language-independent artists: ``(figure, axes of the indicators, legend)``."""
     ncols = min(ncols, len(indicators))
     nrows = math.ceil(len(indicators) / ncols)
-    height = 2.5 * nrows + 0.6
-    fig, axes = new_figure(figsize=(3.6 * ncols, height), nrows=nrows, ncols=ncols, squeeze=False, layout=None)
-    # Fixed margins instead of the layout solver: this figure is drawn three times per region page.
-    fig.subplots_adjust(left=0.1, right=0.97, top=1 - 0.45 / height, bottom=0.75 / height, hspace=0.6, wspace=0.28)
+    fig, axes = new_figure(figsize=(5.0 * ncols, 2.3 * nrows + 0.7), nrows=nrows, ncols=ncols, squeeze=False)
     own = panel[panel["region"] == region].sort_values("year")
     for ax, indicator in zip(axes.ravel(), indicators):
         spread = panel.groupby("year")[indicator].agg(["min", "max"]).dropna()
@@ -119,9 +113,6 @@ def _draw_indicators(panel: pd.DataFrame, national: pd.DataFrame, region: str, i
         if trend is not None:
             ax.plot(*trend, color=ACCENT, linewidth=1.0, linestyle="--")
         year_axis(ax, nbins=5)
-        # The axis labels stay empty: fixed label positions skip measuring every tick label to place them.
-        ax.xaxis.set_label_coords(0.5, -0.1)
-        ax.yaxis.set_label_coords(-0.1, 0.5)
     for ax in axes.ravel()[len(indicators):]:
         ax.set_visible(False)
     handles = [
@@ -130,5 +121,5 @@ def _draw_indicators(panel: pd.DataFrame, national: pd.DataFrame, region: str, i
         Patch(facecolor="#d9dde1", label="min-max"),
         Line2D([], [], color=ACCENT, linewidth=1.0, linestyle="--", label="trend"),
     ]  # placeholder labels: the caller sets them in the figure's language
-    legend = fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8)
+    legend = fig.legend(handles=handles, loc="outside lower center", ncols=2)
     return fig, list(axes.ravel()[:len(indicators)]), legend

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, MUTED, NATIONAL, PALETTE, inside, new_figure, number_axis, styled, year_axis
+from analysis.plots._common import ACCENT, MUTED, NATIONAL, PALETTE, attach_data, new_figure, number_axis, styled, wrap, year_axis
 
 
 def verdict_label(verdict: str, lang: str) -> str:
@@ -43,17 +43,21 @@ def rolling_beta_figure(table: pd.DataFrame, lang: str) -> Figure:
     matplotlib.figure.Figure
     """
     colours = {"converging": PALETTE[0], "diverging": ACCENT, "no_significant_change": MUTED}
-    fig, ax = new_figure(figsize=(6.8, 3.4))
+    fig, ax = new_figure(figsize=(6.0, 3.8))
     ax.axhline(0.0, color=NATIONAL, linewidth=0.8)
     ax.plot(table["end"], table["beta"], color="#c7ccd1", linewidth=1.0, zorder=1)
     ax.scatter(table["end"], table["beta"], c=[colours.get(v, MUTED) for v in table["verdict"]], s=26, zorder=2)
     present = [v for v in ("converging", "no_significant_change", "diverging") if v in set(table["verdict"])]
-    inside(ax.legend(handles=[Line2D([], [], linestyle="", marker="o", color=colours[v], label=verdict_label(v, lang))
-                              for v in present], fontsize=8, loc="best"))
+    ax.legend(handles=[Line2D([], [], linestyle="", marker="o", color=colours[v], label=verdict_label(v, lang))
+                              for v in present], loc="best")
     length = int((table["end"] - table["start"]).iloc[0]) if len(table) else 0
     ax.set_title(gettext("β in rolling {length}-year windows", lang, length=str(length)), y=1.0)
     ax.set_xlabel(gettext("Last year of the window", lang))
-    ax.set_ylabel("β")
+    ax.set_ylabel(wrap(gettext("β, change in annual growth per unit of log level", lang), 34))
     year_axis(ax)
     number_axis(ax, lang)
-    return fig
+    table = pd.DataFrame({gettext("First year of the window", lang): table["start"].astype(int).to_numpy(),
+                          gettext("Last year of the window", lang): table["end"].astype(int).to_numpy(),
+                          "β": table["beta"].to_numpy(dtype=float),
+                          gettext("Verdict", lang): [verdict_label(v, lang) for v in table["verdict"]]})
+    return attach_data(fig, table)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext, region_name
-from analysis.plots._common import ACCENT, keep, new_figure, reused, styled
+from analysis.plots._common import ACCENT, new_figure, styled
 from analysis.data.paths import resolve_data_dir
 from analysis.plots._geo import all_vintages, draw_regions, label_point, map_axes, vintage_for
 
@@ -47,13 +47,7 @@ def boundary_vintages_map(lang: str, *, years=range(1997, 2031), data_dir: str |
     """
     folder = resolve_data_dir(data_dir)
     years = tuple(years)
-    key = ("boundary_vintages_map", years, str(folder))
-    built = reused(key)
-    if built is None:
-        built = _draw_vintages(years, folder)
-        keep(key, (), built)
-    fig, panels = built
-    # Only the texts depend on the language: set them on the (possibly reused) artists.
+    fig, panels = _draw_vintages(years, folder)
     for ax, vintage, span, labels in panels:
         for label, code in labels:
             label.set_text(region_name(code, lang, data_dir))
@@ -73,7 +67,7 @@ def _draw_vintages(years: tuple, folder):
     dated = [(v, span) for v, span in dated if span is not None]
     if not dated:
         raise ValueError(f"years {min(years)}–{max(years)}: no boundary vintage of {folder / 'geo'} is in force")
-    fig, axes = new_figure(figsize=(3.2 * len(dated), 2.9), ncols=len(dated))
+    fig, axes = new_figure(figsize=(5.0, 2.9 * len(dated)), nrows=len(dated))  # stacked: legible on a phone
     axes = list(axes) if len(dated) > 1 else [axes]
     previous = None
     panels = []
@@ -84,7 +78,7 @@ def _draw_vintages(years: tuple, folder):
         for (code, path), new in zip(vintage.paths, is_new):
             if new:
                 x, y = label_point(path)
-                labels.append((ax.annotate("", (x, y), ha="center", va="center", fontsize=6.5,
+                labels.append((ax.annotate("", (x, y), ha="center", va="center", fontsize=9,
                                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
                                                  "linewidth": 0}), code))
         map_axes(ax, vintage.bounds)

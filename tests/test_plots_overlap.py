@@ -1,0 +1,101 @@
+"""Every figure of the 2023 edition, in kk, ru and en: no two texts overlap, none leaves the canvas.
+
+Drawn in-process from the real data (the notebooks' own code, see ``plots_edition``), measured
+on the drawn figure with matplotlib's public ``Text.get_window_extent``.
+"""
+from __future__ import annotations
+
+import functools
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from analysis.i18n import LANGS
+from analysis.plots._common import new_figure
+from analysis.plots._labels import overlaps
+
+from plots_edition import edition_figures
+
+#: Smallest font size allowed in a figure, in points (see ``plots._common.MIN_FONT``).
+MIN_POINTS = 8.0
+
+
+def text_problems(fig: Figure) -> list[str]:
+    """Overlapping pairs, texts outside the canvas and texts below :data:`MIN_POINTS`, as messages."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure(root=True)]
+    hidden = _unused_tick_labels(fig)
+    texts = [t for t in texts if _shown(t) and id(t) not in hidden]
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    canvas = fig.bbox
+    problems = []
+    for text, box in zip(texts, boxes):
+        if box.x0 < canvas.x0 - 0.5 or box.y0 < canvas.y0 - 0.5 or box.x1 > canvas.x1 + 0.5 or box.y1 > canvas.y1 + 0.5:
+            problems.append(f"outside the canvas: {text.get_text()!r} {box.bounds} in {canvas.bounds}")
+        if text.get_fontsize() < MIN_POINTS:
+            problems.append(f"too small ({text.get_fontsize():g} pt): {text.get_text()!r}")
+    for i, j in overlaps(boxes, pad=-0.5):  # touching by half a pixel (anti-aliasing) is not an overlap
+        problems.append(f"overlap: {texts[i].get_text()!r} and {texts[j].get_text()!r}")
+    return problems
+
+
+def _unused_tick_labels(fig: Figure) -> set[int]:
+    """Tick labels matplotlib keeps but does not draw: beyond the view interval, or of a switched-off axis."""
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            tolerance = (high - low) * 1e-9
+            drawn = ax.axison and axis.get_visible()  # a map's axes are switched off
+            for tick, loc in zip(axis.get_major_ticks(), axis.get_majorticklocs()):
+                if not drawn or not low - tolerance <= loc <= high + tolerance:
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    return hidden
+
+
+def _shown(text: Text) -> bool:
+    """Whether ``text`` is drawn: visible itself and in every container (hidden axes, empty tick labels)."""
+    artist = text
+    while artist is not None:
+        if not artist.get_visible():
+            return False
+        parent = getattr(artist, "axes", None)
+        artist = parent if parent is not artist else None
+        if artist is not None and not artist.get_visible():
+            return False
+        break
+    return True
+
+
+def test_the_check_sees_an_overlap_a_clipped_label_and_a_tiny_one():
+    fig, ax = new_figure(figsize=(3, 2), layout=None)  # no layout engine to make room for the stray label
+    ax.text(0.5, 0.5, "Астана қаласы", transform=ax.transAxes)
+    ax.text(0.52, 0.5, "Алматы қаласы", transform=ax.transAxes)
+    ax.text(0.95, 0.2, "Атырау облысы", transform=ax.transAxes)
+    ax.text(0.1, 0.1, "6 px", fontsize=5)
+    found = text_problems(fig)
+    assert any(p.startswith("overlap") and "Астана" in p for p in found)
+    assert any(p.startswith("outside") and "Атырау" in p for p in found)
+    assert any(p.startswith("too small") for p in found)
+
+
+@functools.lru_cache(maxsize=1)
+def _figures():
+    return edition_figures(2023)
+
+
+def _ids():
+    return [f"{nb}:{caption[:40]}" for nb, caption, _draw in _figures()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(14))
+def test_edition_figure_texts_are_legible(index):
+    figures = _figures()
+    assert len(figures) == 14, [f"{nb}:{c[:30]}" for nb, c, _d in figures]  # every report.figure of the pages
+    notebook, caption, draw = figures[index]
+    problems = {lang: text_problems(draw(lang)) for lang in LANGS}
+    assert problems == {lang: [] for lang in LANGS}, f"{notebook}: {caption}"
