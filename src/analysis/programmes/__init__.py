@@ -24,6 +24,7 @@ from .did import did
 from .evaluate import evaluate_programme
 from .event_study import event_study
 from .honest import breakdown_value, event_study_bounds, honest_bounds
+from .synth_cv import synthetic_control_cv
 from .inference import wild_cluster_bootstrap
 from .randomization import randomization_inference
 from .results import (
@@ -45,6 +46,7 @@ from .synth import synth_leave_one_out, synth_placebos, synthetic_control
 from .treatments import programme_treatment
 
 __all__ = [
+    "synthetic_control_cv",
     "breakdown_value",
     "event_study_bounds",
     "honest_bounds",

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import PanelInputError, numeric, require_columns, unique_keys
-from ._synth_core import fit_synthetic_weights
+from ._synth_core import fit_synthetic_weights, simplex_least_squares
 from .results import PlaceboResult, SynthResult
 
 __all__ = ["synthetic_control"]
@@ -63,6 +63,7 @@ class _Spec:
     poor_fit_tolerance: float
     n_random_starts: int
     seed: int
+    fixed_v: np.ndarray | None = None  # user-supplied (or cross-validated) V: no V search
 
 
 def _predictor_matrix(panel, outcome, unit, time, predictors, pre_years) -> tuple[pd.DataFrame, pd.Series]:
@@ -96,10 +97,16 @@ def _core_fit(spec: _Spec, t: int, donors: np.ndarray) -> dict:
     Pn = P / scale[:, None]
     Z = spec.Y[spec.fit_idx]
     in_fit = np.isin(spec.outcome_year, spec.years[spec.fit_idx])
-    w, v, loss, bound = fit_synthetic_weights(
-        Pn[:, 0], Pn[:, 1:], Z[:, t], Z[:, donors], outcome_rows=np.where(in_fit, scale**2, 0.0),
-        n_random_starts=spec.n_random_starts, seed=spec.seed,
-    )
+    if spec.fixed_v is not None:
+        v = spec.fixed_v
+        r = np.sqrt(v)
+        w = simplex_least_squares(r[:, None] * Pn[:, 1:], r * Pn[:, 0])
+        bound = float(np.sum((Z[:, t] - Z[:, donors] @ simplex_least_squares(Z[:, donors], Z[:, t])) ** 2)) / len(Z)
+    else:
+        w, v, loss, bound = fit_synthetic_weights(
+            Pn[:, 0], Pn[:, 1:], Z[:, t], Z[:, donors], outcome_rows=np.where(in_fit, scale**2, 0.0),
+            n_random_starts=spec.n_random_starts, seed=spec.seed,
+        )
     synthetic = spec.Y[:, donors] @ w
     gap = spec.Y[:, t] - synthetic
     pre_rmspe = float(np.sqrt(np.mean(gap[spec.fit_idx] ** 2)))
@@ -154,6 +161,7 @@ def synthetic_control(
     poor_fit_tolerance: float = 0.25,
     n_random_starts: int = 4,
     seed: int = 0,
+    v=None,
 ) -> SynthResult:
     """Synthetic control for ``treated_unit`` treated from ``treatment_time``.
 
@@ -179,6 +187,10 @@ def synthetic_control(
         ``poor_pre_fit`` is flagged when the pre-period RMSPE exceeds this share of the
         average cross-sectional standard deviation of the outcome in the fit years.
     n_random_starts, seed : seeded extra starts of the V search.
+    v : sequence of float, optional
+        User-supplied predictor weights V (one per predictor, >= 0, not all 0; normalised to sum
+        to 1), applied to the predictors scaled by their standard deviation; no V search.
+        :func:`synthetic_control_cv` chooses V by cross-validation.
 
     Returns
     -------
@@ -233,12 +245,18 @@ def synthetic_control(
     units = list(Y.columns)
     col = {u: j for j, u in enumerate(units)}
     P = P.reindex(columns=units)
+    fixed_v = None
+    if v is not None:
+        fixed_v = np.asarray(v, dtype=float).ravel()
+        if fixed_v.size != len(P.index) or not np.isfinite(fixed_v).all() or (fixed_v < 0).any() or fixed_v.sum() <= 0:
+            raise PanelInputError(f"v: expected {len(P.index)} non-negative weights (one per predictor, not all 0), got {v!r}")
+        fixed_v = fixed_v / fixed_v.sum()
     spec = _Spec(
         years=Y.index.to_numpy(), units=units, Y=Y.to_numpy(dtype=float), P=P.to_numpy(dtype=float),
         labels=list(P.index), outcome_year=outcome_year.to_numpy(dtype=float),
         fit_idx=np.flatnonzero(Y.index.isin(fit_years)), post=np.asarray(Y.index >= treatment_time),
         treatment_time=treatment_time, poor_fit_tolerance=float(poor_fit_tolerance),
-        n_random_starts=int(n_random_starts), seed=int(seed),
+        n_random_starts=int(n_random_starts), seed=int(seed), fixed_v=fixed_v,
     )
     result = _fit(spec, col[treated_unit], np.array([col[u] for u in usable]), outcome)
     if len(usable) < len(pool):
