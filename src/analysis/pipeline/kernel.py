@@ -1,15 +1,8 @@
-"""Warm kernels: papermill's own execution, without paying kernel start and imports per run.
+"""Execute one run: plain ``papermill.execute_notebook`` on a warm kernel, then normalise.
 
-Measured here, ~80 % of a naive papermill run is kernel start-up and imports.
-A :class:`WarmKernel` starts one ipykernel once, imports the heavy modules into
-it once, and then executes each parameterised notebook with papermill's own
-machinery (``parameterize_notebook``, ``prepare_notebook_metadata``,
-``NotebookExecutionManager`` and ``PapermillNotebookClient``) against that
-kernel. Before each run the kernel is brought back to the state of a fresh
-kernel: empty user namespace, execution count 1, no open figures, the
-matplotlib rc parameters and warning filters (and their "shown once" registries)
-as they were, the working directory reset. Modules stay imported: that is the
-saving.
+The warm kernel and its engine are :mod:`analysis.pipeline.engine` (papermill's
+engine interface; the reset between runs is :mod:`analysis.pipeline.reset`).
+Each executor thread keeps one kernel (:func:`thread_kernel`).
 
 :func:`normalise` then removes what differs between two executions of the same
 inputs (timestamps, durations, the absolute input/output paths), so two builds
@@ -18,12 +11,9 @@ give byte-identical files and a warm run equals a plain ``papermill`` run.
 
 from __future__ import annotations
 
-import ast
-import contextvars
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -33,64 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import papermill
 
-KERNEL_NAME = "python3"
+from analysis.pipeline.engine import ENGINE_NAME, KERNEL_NAME, WarmKernel
 _TIMING_KEYS = ("start_time", "end_time", "duration")
-
-# Runs silently in the kernel before a run: returns it to a fresh kernel's state.
-_RESET_CODE = """
-def __aimaq_reset(cwd):
-    import os, sys, warnings
-    state = sys.modules["__aimaq_state__"]
-    ip = get_ipython()
-    if "matplotlib.pyplot" in sys.modules:
-        import matplotlib, matplotlib.pyplot as plt
-        plt.close("all")
-        matplotlib.rcParams.clear()
-        matplotlib.rcParams.update(state.rc)
-    warnings.filters[:] = state.warning_filters
-    warnings._filters_mutated()      # forgets which warnings were already shown
-    for name in list(os.environ):
-        if name not in state.environ:
-            del os.environ[name]
-    os.environ.update(state.environ)
-    os.chdir(cwd)
-    ip.reset(new_session=True)       # fresh namespace, history, Out, execution count 1
-    try:                             # record the run's reads of the observations
-        import analysis.data.trace
-        analysis.data.trace.start()
-    except ImportError:
-        pass
-__aimaq_reset({cwd!r})
-"""
-
-# Evaluated after a run (a user expression: no cell, no output): the run's trace as JSON text.
-_TRACE_FINISH = ('__import__("sys").modules["analysis.data.trace"].finish() '
-                 'if "analysis.data.trace" in __import__("sys").modules else "null"')
-
-_PRELOAD_CODE = """
-def __aimaq_preload(modules):
-    import importlib, os, sys, types, warnings
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
-    state = types.ModuleType("__aimaq_state__")
-    if "matplotlib.pyplot" in sys.modules:
-        import matplotlib
-        state.rc = dict(matplotlib.rcParams)
-    state.warning_filters = list(warnings.filters)
-    state.environ = dict(os.environ)
-    sys.modules["__aimaq_state__"] = state
-    # The preloaded modules live as long as the kernel: moved out of the collector's sight,
-    # the full collection that every reset makes (IPython's) costs ~5 ms instead of ~150 ms.
-    import gc
-    gc.collect()
-    gc.freeze()
-__aimaq_preload({modules!r})
-"""
-
 
 class RunFailed(Exception):
     """A notebook cell raised; the executed notebook (with the error) is attached."""
@@ -212,27 +148,13 @@ def error_of(nb: Mapping[str, Any]) -> str:
     return "notebook failed (see papermill metadata)"
 
 
-def _load(job: Job) -> nbformat.NotebookNode:
-    """The job's notebook through papermill's own loader.
+def execute(job: Job, kernel: WarmKernel) -> Outcome:
+    """Execute one job as plain papermill would, on ``kernel``; never raises for a failing cell.
 
-    When the job carries the source its key was computed on, that source is
-    executed (not whatever the file holds by now), so a cache entry always
-    matches its key even if the notebook is edited during a build.
-    """
-    from papermill.iorw import load_notebook_node
-
-    if job.notebook_source is None:
-        return load_notebook_node(job.notebook_path)
-    with tempfile.TemporaryDirectory(prefix="aimaq-nb-") as scratch:
-        copy = Path(scratch) / Path(job.notebook_path).name
-        copy.write_text(job.notebook_source, encoding="utf-8")
-        return load_notebook_node(str(copy))
-
-
-class WarmKernel:
-    """One ipykernel kept alive across runs, with heavy imports preloaded.
-
-    Not thread-safe: use one per thread (see :func:`thread_kernel`).
+    This is ``papermill.execute_notebook`` with the :mod:`~analysis.pipeline.engine`
+    engine. When the job carries the source its key was computed on, that source is
+    executed (not whatever the file holds by now), so a cache entry always matches
+    its key even if the notebook is edited during a build.
 
     Examples
     --------
@@ -241,126 +163,42 @@ class WarmKernel:
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1\\nx + 1")])
     >>> nb.metadata.kernelspec = {"name": "python3", "language": "python", "display_name": "Python 3"}
     >>> nbformat.write(nb, d / "n.ipynb")
-    >>> kernel = WarmKernel()
-    >>> out = kernel.execute(Job("k", str(d / "n.ipynb"), "n.ipynb", "o.ipynb", {}, str(d)))
+    >>> kernel = WarmKernel(cwd=str(d))
+    >>> out = execute(Job("k", str(d / "n.ipynb"), "n.ipynb", "o.ipynb", {}, str(d)), kernel)
     >>> out.status, nbformat.reads(out.notebook, 4).cells[0].outputs[0].data["text/plain"]
     ('ok', '2')
-    >>> kernel.shutdown()
+    >>> kernel.context.run(kernel.shutdown)
     """
+    return kernel.context.run(_execute, job, kernel)
 
-    def __init__(self, cwd: str | None = None, env: Mapping[str, str] | None = None,
-                 preload: tuple[str, ...] = ()):
-        self._cwd = cwd or os.getcwd()
-        self._env = dict(env or {})
-        self._preload = tuple(preload)
-        self.km = None
-        self.kc = None
-        self._sockets = ""
-        # The kernel's asyncio loop lives in this private context: jupyter_core
-        # keeps "the loop of this thread" in a context variable, which a host
-        # such as a Dask worker may have copied from a thread whose loop is
-        # running. Every call into the kernel goes through this context.
-        self._context = contextvars.Context()
 
-    def _start(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-        from nbclient import NotebookClient
-
-        environment = dict(os.environ)
-        environment.update(self._env)
-        # Same hash seed in every kernel: set iteration order cannot differ between builds.
-        environment["PYTHONHASHSEED"] = "0"
-        # Local sockets (IPC) in a private directory, not TCP on loopback: nothing listens on a
-        # port, and ipykernel has no reason to warn about unencrypted TCP.
-        self._sockets = tempfile.mkdtemp(prefix="aimaq-kernel-")
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
-                                     ip=os.path.join(self._sockets, "kernel"))
-        starter = NotebookClient(nbformat.v4.new_notebook(), km=self.km, kernel_name=KERNEL_NAME)
-        starter.start_new_kernel(cwd=self._cwd, env=environment)
-        self.kc = starter.start_new_kernel_client()
-        self._silent(_PRELOAD_CODE.format(modules=list(self._preload)), timeout=300)
-
-    def _silent(self, code: str, timeout: int = 60) -> None:
-        from jupyter_core.utils import run_sync
-
-        reply = run_sync(self.kc._async_execute_interactive)(
-            code, silent=True, store_history=False, timeout=timeout,
-            output_hook=lambda msg: None)
-        content = reply["content"]
-        if content.get("status") != "ok":
-            raise RuntimeError(f"warm kernel set-up failed: {content.get('ename')}: {content.get('evalue')}")
-
-    def matches(self, job: Job) -> bool:
-        return (self._env == dict(job.env) and self._preload == tuple(job.preload))
-
-    def execute(self, job: Job) -> Outcome:
-        """Execute one job as papermill would; never raises for a failing cell."""
-        return self._context.run(self._execute, job)
-
-    def _execute(self, job: Job) -> Outcome:
-        from papermill.engines import NotebookExecutionManager
-        from papermill.parameterize import parameterize_notebook
-        from papermill.execute import prepare_notebook_metadata, remove_error_markers
-        from papermill.clientwrap import PapermillNotebookClient
-
-        if self.km is None:
-            self._start()
-        self._silent(_RESET_CODE.format(cwd=job.cwd))
-        nb = _load(job)
-        if job.parameters:
-            nb = parameterize_notebook(nb, dict(job.parameters), False, kernel_name=KERNEL_NAME)
-        nb = prepare_notebook_metadata(nb, job.notebook_name, job.output_name, False)
-        nb = remove_error_markers(nb)
-        manager = NotebookExecutionManager(nb, output_path=None, progress_bar=False)
-        manager.notebook_start()
-        error = trace = None
+def _execute(job: Job, kernel: WarmKernel) -> Outcome:
+    error = trace = None
+    with tempfile.TemporaryDirectory(prefix="aimaq-nb-") as scratch:
+        source = Path(job.notebook_path)
+        if job.notebook_source is not None:
+            source = Path(scratch) / Path(job.notebook_path).name
+            source.write_text(job.notebook_source, encoding="utf-8")
+        output = Path(scratch) / "executed.ipynb"
         try:
-            client = PapermillNotebookClient(
-                manager, km=self.km, kernel_name=KERNEL_NAME, timeout=job.timeout,
-                startup_timeout=60, log_output=False)
-            client.kc = self.kc  # reuse the warm client: papermill then runs as usual
-            client.execute()
-            trace = self._trace()
-        except Exception as exc:  # a dead or timed-out kernel: restart it for the next job
+            papermill.execute_notebook(
+                str(source), str(output), parameters=dict(job.parameters), engine_name=ENGINE_NAME,
+                request_save_on_cell_execute=False, kernel_name=KERNEL_NAME, progress_bar=False,
+                log_output=False, start_timeout=60, execution_timeout=job.timeout, warm_kernel=kernel)
+            trace = kernel.trace()
+        except papermill.PapermillExecutionError:
+            pass  # the failed notebook is written; its status says so
+        except Exception as exc:  # a dead or timed-out kernel (the engine has stopped it)
             error = f"{type(exc).__name__}: {exc}"
-            self._shutdown()
-        finally:
-            manager.cleanup_pbar()
-            manager.notebook_complete()
-        nb = normalise(manager.nb, job.notebook_name, job.output_name, job.root)
-        status = "failed" if error else status_of(nb)
-        if status == "failed" and error is None:
-            error = error_of(nb)
-        return Outcome(job.key, status, dumps(nb), error, trace if status == "ok" else None)
-
-    def _trace(self) -> str | None:
-        """The finished run's trace (None when unusable or unavailable)."""
-        from jupyter_core.utils import run_sync
-
-        reply = run_sync(self.kc._async_execute_interactive)(
-            "", silent=True, store_history=False, user_expressions={"trace": _TRACE_FINISH},
-            timeout=60, output_hook=lambda msg: None)
-        result = reply["content"].get("user_expressions", {}).get("trace", {})
-        if result.get("status") != "ok":
-            return None
-        text = ast.literal_eval(result["data"]["text/plain"])
-        return None if text == "null" else text
-
-    def shutdown(self) -> None:
-        """Stop the kernel (it is started again on the next job)."""
-        if self.km is not None:
-            self._context.run(self._shutdown)
-
-    def _shutdown(self) -> None:
-        from jupyter_core.utils import run_sync
-
-        try:
-            self.kc.stop_channels()
-            run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # the kernel may already be gone; nothing to keep
-            pass
-        shutil.rmtree(self._sockets, ignore_errors=True)
-        self.km = self.kc = None
+            kernel.shutdown()
+        if not output.is_file():
+            return Outcome(job.key, "failed", None, error or "papermill wrote no notebook")
+        nb = nbformat.read(output, as_version=4)
+    nb = normalise(nb, job.notebook_name, job.output_name, job.root)
+    status = "failed" if error else status_of(nb)
+    if status == "failed" and error is None:
+        error = error_of(nb)
+    return Outcome(job.key, status, dumps(nb), error, trace if status == "ok" else None)
 
 
 _local = threading.local()
@@ -371,8 +209,8 @@ _lock = threading.Lock()
 def thread_kernel(job: Job) -> WarmKernel:
     """The calling thread's warm kernel for this job's environment (created on demand)."""
     kernel = getattr(_local, "kernel", None)
-    if kernel is not None and not kernel.matches(job):
-        kernel.shutdown()
+    if kernel is not None and not kernel.matches(job.cwd, job.env, job.preload):
+        kernel.context.run(kernel.shutdown)
         kernel = None
     if kernel is None:
         kernel = WarmKernel(cwd=job.cwd, env=job.env, preload=job.preload)
@@ -385,7 +223,7 @@ def thread_kernel(job: Job) -> WarmKernel:
 def execute_job(job: Job) -> Outcome:
     """Execute a job on the calling thread's warm kernel (the unit executors ship)."""
     try:
-        return thread_kernel(job).execute(job)
+        return execute(job, thread_kernel(job))
     except Exception as exc:  # set-up failure: report it as this run's failure
         return Outcome(job.key, "failed", None, f"{type(exc).__name__}: {exc}")
 
@@ -395,7 +233,7 @@ def shutdown_all() -> None:
     with _lock:
         kernels, _all_kernels[:] = list(_all_kernels), []
     for kernel in kernels:
-        kernel.shutdown()
+        kernel.context.run(kernel.shutdown)
     _local.__dict__.clear()
 
 
