@@ -184,13 +184,31 @@ def data_fingerprints(data_dir: str | Path, editions, without=frozenset()) -> di
     return {edition: digest.hexdigest() for edition, digest in digests.items()}
 
 
+def environment_fingerprint(distributions=None) -> str:
+    """sha256 of every installed distribution's name and version (``importlib.metadata``).
+
+    Upgrading any pin (matplotlib, pandas, numpy, statsmodels …) changes every run's key.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as D
+    >>> a = environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.0")])
+    >>> a == environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.1")])
+    False
+    """
+    from importlib import metadata
+
+    found = metadata.distributions() if distributions is None else distributions
+    pins = sorted({f"{d.metadata['Name'].lower()}=={d.version}" for d in found if d.metadata["Name"]})
+    return hashlib.sha256("\n".join(pins).encode()).hexdigest()
+
+
 def library_fingerprint(package_dir: str | Path | None = None) -> str:
-    """sha256 of ``analysis.__version__`` and the library sources notebooks import."""
+    """sha256 of ``analysis.__version__``, the installed environment and the library sources notebooks import."""
     import analysis
-    import papermill
 
     package_dir = Path(package_dir) if package_dir else Path(analysis.__file__).parent
-    digest = hashlib.sha256(f"{analysis.__version__}\0{papermill.__version__}\0{CACHE_FORMAT}".encode())
+    digest = hashlib.sha256(f"{analysis.__version__}\0{environment_fingerprint()}\0{CACHE_FORMAT}".encode())
     for path in sorted(package_dir.rglob("*")):
         relative = path.relative_to(package_dir)
         if (not path.is_file() or relative.parts[0] in _NOT_READ_BY_NOTEBOOKS
