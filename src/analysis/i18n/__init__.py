@@ -31,6 +31,8 @@ from analysis.i18n.catalog import (
     has_key,
     key_text,
     load_catalogue,
+    load_plurals,
+    ngettext,
 )
 from analysis.i18n.extract import extract_messages, missing_translations
 from analysis.i18n.names import NameUnavailable, indicator_name, region_name
@@ -54,6 +56,8 @@ __all__ = [
     "indicator_name",
     "key_text",
     "load_catalogue",
+    "load_plurals",
     "missing_translations",
+    "ngettext",
     "region_name",
 ]

@@ -222,6 +222,59 @@ def key_text(key: str, lang: str, /, **values) -> str:
     return _render(entry.text, lang, values)
 
 
+@functools.lru_cache(maxsize=None)
+def load_plurals(lang: str, locale_dir: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """``{English singular: (form 0, form 1, …)}`` of the plural entries of ``lang`` (all domains).
+
+    The forms follow the language's CLDR plural rule as Babel states it
+    (:func:`babel.messages.plurals.get_plural`): two for kk and en, three for ru.
+    """
+    forms: dict[str, tuple[str, ...]] = {}
+    for path in domain_files(lang, locale_dir):
+        try:
+            with open(path, "rb") as fh:
+                catalog = read_po(fh, locale=lang, domain=path.stem, abort_invalid=True)
+        except Exception as exc:
+            raise CatalogueError(f"{path}: cannot read catalogue: {exc}") from exc
+        for message in catalog:
+            if not isinstance(message.id, tuple) or message.fuzzy:
+                continue
+            strings = tuple(message.string or ())
+            if lang == SOURCE_LANG and not any(strings):
+                strings = tuple(message.id)
+            if any(not form for form in strings):
+                continue
+            forms[message.id[0]] = strings
+    return forms
+
+
+@functools.lru_cache(maxsize=None)
+def _plural_index(lang: str):
+    import gettext as stdlib_gettext
+
+    from babel.messages.plurals import get_plural
+
+    return stdlib_gettext.c2py(get_plural(lang).plural_expr)
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str, /, **values) -> str:
+    """The form of a message that agrees with the count ``n`` in ``lang`` (``{n}`` is filled in).
+
+    Examples
+    --------
+    >>> [ngettext("{n} value", "{n} values", k, "ru") for k in (1, 3, 5, 21)]
+    ['1 значение', '3 значения', '5 значений', '21 значение']
+    >>> ngettext("{n} value", "{n} values", 5944, "ru")
+    '5\xa0944 значения'
+    """
+    check_lang(lang)
+    forms = load_plurals(lang).get(singular)
+    if forms is None:
+        raise MissingTranslation(singular, lang)
+    index = _plural_index(lang)(int(n))
+    return _render(forms[min(index, len(forms) - 1)], lang, {"n": n, **values})
+
+
 def has_key(key: str) -> bool:
     """Whether a result key has a catalogue entry (in English, the source language)."""
     return key in keyed_entries(SOURCE_LANG)

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from babel.messages.extract import extract_python
 
-from analysis.i18n.catalog import LANGS, keyed_entries, load_catalogue
+from analysis.i18n.catalog import LANGS, keyed_entries, load_catalogue, load_plurals
 
-MESSAGE_FUNCTIONS = ("gettext", "_", "N_")
+MESSAGE_FUNCTIONS = ("gettext", "_", "N_", "ngettext", "NP_")
 KEY_FUNCTIONS = ("key_text", "K_")
 _SKIP_DIRS = {".venv", "_build", ".ipynb_checkpoints", "__pycache__", ".git"}
 
@@ -105,6 +105,8 @@ def missing_translations(roots, message_functions=MESSAGE_FUNCTIONS, key_functio
                 entry = keyed_entries(lang).get(used.text)
             else:
                 entry = load_catalogue(lang).get((None, used.text))
+                if entry is None and used.text in load_plurals(lang):
+                    continue  # a plural entry: every form present (load_plurals drops incomplete ones)
             if entry is None or not entry.text:
                 kind = "key" if used.is_key else "msgid"
                 problems.append(f"{used.path}:{used.line}: {kind} {used.text!r} has no {lang} translation")

@@ -45,11 +45,15 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
+MINUS = "\u2212"
+
+
 def _no_negative_zero(text: str, x: float) -> str:
     # Babel keeps the sign of a value that rounds to zero ("-0,0"); a reader sees noise.
     if text.startswith("-") and not any(c in "123456789" for c in text):
         return text[1:]
-    return text
+    # One minus sign on every page: the typographic minus (U+2212), as in "−1,64" of the templates.
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def format_number(x, lang: str, decimals: int = 1) -> str:
@@ -65,6 +69,8 @@ def format_number(x, lang: str, decimals: int = 1) -> str:
     --------
     >>> format_number(-0.04, "kk")
     '0,0'
+    >>> format_number(-0.0088, "ru", decimals=4)
+    '\u22120,0088'
     >>> format_number(float("nan"), "en")
     '—'
     >>> format_number(1234567, "en", decimals=0)
@@ -121,6 +127,6 @@ def format_signed(x, lang: str, decimals: int = 1) -> str:
     '+1,2'
     """
     text = format_number(x, lang, decimals)
-    if text != MISSING and not text.startswith("-") and any(c in "123456789" for c in text):
+    if text != MISSING and not text.startswith(("-", MINUS)) and any(c in "123456789" for c in text):
         return "+" + text
     return text

@@ -40,19 +40,23 @@ Examples
 from __future__ import annotations
 
 from analysis.report.params import ParameterError, choice, data_dir_param, data_years, year_param
-from analysis.report.values import Indicator, Join, Key, Localised, Msg, Number, Region, escape, text
+from analysis.report.values import (Indicator, Join, Key, KeyMsg, Localised, Msg, Number, Plural, Region, Sentences,
+                                    escape, text)
 from analysis.report.sink import capture
-from analysis.report.markdown import bullets, heading, key_paragraph, key_sentence, paragraph, title, warning_keys
+from analysis.report.markdown import bullets, compose, heading, key_paragraph, key_sentence, paragraph, title, warning_keys
 from analysis.report.tables import Column, auto_decimals, table, table_html
 from analysis.report.glue import glue
 from analysis.report.figure import figure
+from analysis.report.pages import convergence_page, programme_page
 
 __all__ = [
     "ParameterError", "choice", "year_param", "data_dir_param", "data_years",
-    "Region", "Indicator", "Key", "Msg", "Localised", "Number", "Join", "escape", "text",
+    "Region", "Indicator", "Key", "KeyMsg", "Msg", "Localised", "Number", "Join", "Plural", "Sentences", "escape",
+    "text", "compose",
     "capture",
     "title", "heading", "paragraph", "key_paragraph", "key_sentence", "bullets", "warning_keys",
     "Column", "auto_decimals", "table_html", "table",
     "glue",
     "figure",
+    "programme_page", "convergence_page",
 ]

@@ -79,3 +79,15 @@ def warning_keys(*results) -> list[str]:
             if key not in keys:
                 keys.append(key)
     return keys
+
+
+def compose(*parts) -> None:
+    """One paragraph made of wrapped values (:class:`~analysis.report.values.Msg`, ``Plural``, ``KeyMsg`` …).
+
+    >>> from analysis.report import capture, Msg
+    >>> with capture() as out:
+    ...     compose(Msg("Data up to {year}", {"year": "2022"}))
+    >>> out[2]["data"]["text/markdown"]
+    'Data up to 2022'
+    """
+    each_lang(lambda lang: " ".join(_text_of(part, lang, markdown=True) for part in parts))

@@ -18,7 +18,7 @@ import numbers
 import re
 from dataclasses import dataclass, field
 
-from analysis.i18n import LANGS, format_number, gettext, indicator_name, key_text, region_name
+from analysis.i18n import LANGS, format_number, gettext, indicator_name, key_text, ngettext, region_name
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~>!$])")
 
@@ -129,9 +129,46 @@ class Join:
         return "; ".join(_text_of(item, lang, markdown) for item in self.items)
 
 
+@dataclass(frozen=True)
+class Plural:
+    """A catalogue message whose form agrees with the count ``n`` (gettext plural entry, CLDR rule)."""
+
+    singular: str
+    plural: str
+    n: int
+    values: dict = field(default_factory=dict)
+
+    def text(self, lang: str, markdown: bool = False) -> str:
+        return ngettext(self.singular, self.plural, self.n, lang, **_resolve(self.values, lang, markdown=markdown))
+
+
+@dataclass(frozen=True)
+class KeyMsg:
+    """A result key's sentence with its own values (``verdict.*``, ``caveat.*`` …)."""
+
+    key: str
+    values: dict = field(default_factory=dict)
+
+    def text(self, lang: str, markdown: bool = False) -> str:
+        return key_text(self.key, lang, **_resolve(self.values, lang, markdown=markdown))
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Several values shown as consecutive sentences (separated by a space)."""
+
+    items: tuple
+
+    def __init__(self, items):
+        object.__setattr__(self, "items", tuple(items))
+
+    def text(self, lang: str, markdown: bool = False) -> str:
+        return " ".join(_text_of(item, lang, markdown) for item in self.items)
+
+
 def _text_of(value, lang: str, markdown: bool) -> str:
     """The text of a wrapper in ``lang``; data strings escaped for Markdown when ``markdown``."""
-    if isinstance(value, (Msg, Join)):
+    if isinstance(value, (Msg, Join, Plural, KeyMsg, Sentences)):
         return value.text(lang, markdown=markdown)  # templates are trusted, their values escaped inside
     text = value.text(lang)
     return escape(text) if markdown else text

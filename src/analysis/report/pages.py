@@ -1,0 +1,275 @@
+"""Render a chapter result (``analysis.chapters``) as its page, once per language.
+
+A notebook calls one function here with the result of one chapter function;
+everything the page says is a catalogue template filled from that result, and
+every verdict is the decision table's key for it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.i18n import N_
+from analysis.report.figure import figure
+from analysis.report.glue import glue
+from analysis.report.markdown import bullets, compose, heading, key_paragraph, paragraph, title
+from analysis.report.tables import Column, table
+from analysis.report.values import Indicator, Join, KeyMsg, Localised, Msg, Plural, Region
+
+__all__ = ["programme_page", "convergence_page", "METHOD_NAMES"]
+
+#: method key of a programme estimate -> its name in the table
+METHOD_NAMES = {
+    "did_analytic": N_("Two-way fixed effects, clustered standard errors"),
+    "did_bootstrap": N_("Two-way fixed effects, wild cluster bootstrap"),
+    "randomization": N_("Randomization inference"),
+    "cs_simple": N_("Callaway–Sant'Anna, average effect"),
+    "synth": N_("Synthetic control, mean gap after the start"),
+}
+_KIND_TITLE = {"sez": N_("Special economic zones"), "monotown": N_("Single-industry towns")}
+_STATUS = {"treated": N_("Received the programme"), "unknown_start": N_("Start year unknown (left out)")}
+
+
+def _glue_all(values: dict) -> None:
+    for name, value in values.items():
+        glue(name, value)
+
+
+# ---------------------------------------------------------------------------
+# Programme page
+# ---------------------------------------------------------------------------
+
+
+def _programme_headline(ch) -> KeyMsg:
+    applicable = [e for e in ch.estimates if e.applicable]
+    values: dict = {}
+    if ch.verdict == "programme.not_credible":
+        values = {"p": ch.pretrend_p}
+    elif ch.verdict in ("programme.positive", "programme.negative"):
+        values = {"n": len(applicable), "total": len(ch.estimates),
+                  "low": min(e.estimate for e in applicable), "high": max(e.estimate for e in applicable)}
+    elif ch.verdict == "programme.disagree":
+        values = {"significant": Join(Msg(METHOD_NAMES[e.method]) for e in applicable if e.significant),
+                  "other": Join(Msg(METHOD_NAMES[e.method]) for e in applicable if not e.significant)}
+    elif ch.verdict == "programme.no_effect":
+        values = {"n": len(applicable)}
+    return KeyMsg(ch.verdict, values)
+
+
+def _caveat(c):
+    values = c.as_dict()
+    if c.key == "caveat.few_treated":
+        return Plural("Only {n} region with data before and after the start received the programme; with fewer "
+                      "than {minimum}, intervals from clustered standard errors are too narrow, so only the "
+                      "bootstrap and randomization inference decide the verdict.",
+                      "Only {n} regions with data before and after the start received the programme; with fewer "
+                      "than {minimum}, intervals from clustered standard errors are too narrow, so only the "
+                      "bootstrap and randomization inference decide the verdict.", values["n"], values)
+    if c.key == "caveat.unknown_start":
+        return Plural("{n} region whose start year is unknown is left out.",
+                      "{n} regions whose start year is unknown are left out.", values["n"], values)
+    if c.key == "caveat.uninformative_treated":
+        return Plural("{n} of the {total} regions that received the programme has no data on one side of its "
+                      "start and does not inform the comparison.",
+                      "{n} of the {total} regions that received the programme have no data on one side of their "
+                      "start and do not inform the comparison.", values["n"], values)
+    if c.key == "caveat.single_region_cohorts":
+        return Plural("In the start year {years} a single region started, so the Callaway–Sant'Anna effect of that "
+                      "year rests on one region.",
+                      "In the start years {years} a single region started each, so the Callaway–Sant'Anna effects of "
+                      "those years rest on one region each.", values["n"], values)
+    if c.key == "caveat.synth_not_applicable":
+        return KeyMsg("caveat.synth_not_applicable", values)
+    return KeyMsg(c.key, values)
+
+
+def programme_page(ch) -> None:
+    """The ``programmes/<id>`` page of a :class:`analysis.chapters.ProgrammeChapter`."""
+    title_value = Msg(_KIND_TITLE[ch.kind]) if ch.kind else Localised(dict(ch.names))
+    title(N_("Programme evaluation: {programme}"), programme=title_value)
+    _glue_all(ch.glue_values())
+    outcome = Indicator(ch.outcome, ch.edition.data_dir)
+    paragraph(N_("Did the programme change {outcome} in the regions that received it? The estimates compare those "
+                 "regions with the others before and after the start, using data up to {year}."),
+              outcome=outcome, year=str(ch.edition.year))
+    compose(_programme_headline(ch), KeyMsg(ch.evidence))
+
+    heading(N_("Where and when"))
+    treated = ch.treatment.assign(status_label=ch.treatment["status"].map(_STATUS).fillna(N_("Other")))
+    table(treated, [Column("unit", N_("Region"), "region"), Column("first", N_("Start"), "year"),
+                    Column("last", N_("End"), "year"), Column("status_label", N_("Status"), "message")])
+
+    heading(N_("Estimated effects"))
+    if ch.estimates:
+        paragraph(N_("Each row is a different estimator or way of measuring uncertainty; an effect is in units of "
+                     "{outcome}. The verdict counts only the rows whose inference applies to this design; the last "
+                     "column says why a row does not count."), outcome=outcome)
+        rows = pd.DataFrame([{
+            "method": METHOD_NAMES[e.method], "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
+            "p": e.p, "used": e.reason or ("reason.used_significant" if e.significant else "reason.used"),
+        } for e in ch.estimates])
+        table(rows, [Column("method", N_("Method"), "message"), Column("estimate", N_("Effect"), "number", decimals=3),
+                     Column("ci_low", N_("95% interval, lower"), "number", decimals=3),
+                     Column("ci_high", N_("95% interval, upper"), "number", decimals=3),
+                     Column("p", N_("p-value"), "number", decimals=3),
+                     Column("used", N_("In the verdict"), "key")])
+    ev = ch.evaluation
+    if ev.event_study is not None:
+        heading(N_("Effects year by year"))
+        from analysis import plots
+
+        figure(lambda lang: plots.event_study_figure(ev.event_study, lang, outcome_label=outcome.text(lang)),
+               N_("Event study of {outcome}: estimated difference between programme and comparison regions by year "
+                  "since the start, with confidence intervals"), outcome=outcome)
+        paragraph(N_("Points before the start show whether the two groups were already drifting apart; the test "
+                     "that they are all zero gives p = {p:.2f}."), p=ch.pretrend_p)
+    if ev.synth is not None:
+        from analysis import plots
+
+        region = Region(ch.synth_unit, ch.edition.data_dir)
+        heading(N_("Synthetic control: {region}"), region=region)
+        figure(lambda lang: plots.synth_figure(ev.synth, ev.synth_placebos, lang, outcome_label=outcome.text(lang),
+                                               name=region.text(lang)),
+               N_("{region} and its synthetic control, and the gap between them among the placebo gaps of the "
+                  "other regions"), region=region)
+        p = ev.synth_placebos.p_value if ev.synth_placebos is not None else math.nan
+        paragraph(N_("The synthetic {region} is a weighted mix of regions that did not receive the programme, chosen "
+                     "to follow {region} before the start. After the start the gap averages {att:.3f}; {share:.0%} "
+                     "of the placebo regions show a gap at least as unusual (p = {p:.2f})."),
+                  region=region, att=ev.synth.att, share=p, p=p)
+        key_paragraph(ch.synth_fit, rmspe=ev.synth.pre_rmspe, gap=abs(ev.synth.att))
+        table(ch.donors, [Column("region", N_("Region"), "region"),
+                          Column("weight", N_("Weight"), "percent", decimals=0)])
+    if ch.caveats:
+        heading(N_("Caveats"), level=3)
+        bullets([_caveat(c) for c in ch.caveats])
+
+
+# ---------------------------------------------------------------------------
+# Convergence page
+# ---------------------------------------------------------------------------
+
+_PERIOD = {1: N_("rose from {start} to {end}"), -1: N_("fell from {start} to {end}"),
+           0: N_("did not change significantly from {start} to {end}")}
+
+
+def _periods(ch) -> Join:
+    return Join(Msg(_PERIOD[p.direction], {"start": str(p.start), "end": str(p.end)}) for p in ch.periods)
+
+
+def _clubs_text(ch):
+    c = ch.clubs
+    if len(c.clubs) == 1 and not c.divergent:
+        level = "clubs.one_levels" if c.b >= 2 else "clubs.one_growth"
+        return KeyMsg(level, {"n": len(c.clubs[0].members), "t": c.t_stat, "critical": c.critical, "b": c.b})
+    return Plural("The Phillips–Sul test rejects one common path for all regions (t = {t:.2f}, below −{critical:.2f}); "
+                  "they split into {n} club, groups that move towards different levels.",
+                  "The Phillips–Sul test rejects one common path for all regions (t = {t:.2f}, below −{critical:.2f}); "
+                  "they split into {n} clubs, groups that move towards different levels.",
+                  len(c.clubs), {"t": c.t_stat, "critical": c.critical})
+
+
+def convergence_page(ch) -> None:
+    """The ``convergence`` page of a :class:`analysis.chapters.ConvergenceChapter`."""
+    from analysis import plots
+    from analysis.i18n import gettext
+
+    indicator = Indicator(ch.indicator, ch.edition.data_dir)
+    start, end = str(ch.start), str(ch.end)
+    title(N_("Regional convergence, {year} edition"), year=str(ch.edition.year))
+    _glue_all(ch.glue_values())
+    paragraph(N_("Are the regions of Kazakhstan becoming more alike? This chapter follows {indicator} in the {n} "
+                 "regions whose borders can be compared over the whole period, from {start} to {end}."),
+              indicator=indicator, n=ch.units_count, start=start, end=end)
+    compose(KeyMsg(ch.verdict, {"start": start, "end": end, "periods": _periods(ch)}))
+
+    heading(N_("Sigma convergence: is the gap narrowing?"))
+    d = ch.dispersion
+    figure(lambda lang: plots.sigma_figure(d, lang, groups_label=gettext("oblasts and cities", lang)),
+           N_("Coefficient of variation and Theil index of {indicator} across regions, {start}–{end}"),
+           indicator=indicator, start=start, end=end)
+    paragraph(N_("The coefficient of variation was {cv_start:.2f} in {start} and {cv_end:.2f} in {end}. Its linear "
+                 "trend is {slope:.4f} a year (p = {p:.2f})."),
+              cv_start=float(d.loc[ch.start, "cv"]), cv_end=float(d.loc[ch.end, "cv"]), start=start, end=end,
+              slope=ch.trend.slope, p=ch.trend.pvalue)
+    key_paragraph(f"verdict.{ch.trend.verdict}")
+    if len(ch.periods) > 1:
+        compose(Msg(N_("Split where its trend turned, the coefficient of variation {periods}."),
+                    {"periods": _periods(ch)}))
+    paragraph(N_("In {end} the Theil index was {theil:.3f}; the gap between oblasts and cities of republican "
+                 "significance accounts for {share:.0%} of it, the differences within each group for the rest."),
+              end=end, theil=float(d.loc[ch.end, "theil_t"]), share=ch.between_share)
+
+    heading(N_("Beta convergence: do poorer regions grow faster?"))
+    names = {c: Region(c, ch.edition.data_dir).text for c in ch.window["region"].unique()}
+    highlight = ch.focus[0] if ch.focus else None
+    figure(lambda lang: plots.beta_scatter(ch.window, ch.indicator, ch.beta, lang,
+                                           names={c: f(lang) for c, f in names.items()}, highlight=highlight),
+           N_("Average annual growth of {indicator} against its initial level, by region, {start}–{end}"),
+           indicator=indicator, start=start, end=end)
+    b = ch.beta
+    if math.isfinite(b.half_life) and b.half_life > 0:
+        years = int(round(b.half_life))
+        compose(Msg(N_("Across {n} regions the slope is β = {beta:.4f} (p = {p:.2f})."),
+                    {"n": b.n, "beta": b.beta, "p": b.pvalue}),
+                Plural("If it held, the gaps would close by {speed:.1%} a year and halve in about {n} year.",
+                       "If it held, the gaps would close by {speed:.1%} a year and halve in about {n} years.",
+                       years, {"speed": b.speed}))
+    else:
+        paragraph(N_("Across {n} regions the slope is β = {beta:.4f} (p = {p:.2f}); the gaps are not closing, so "
+                     "there is no half-life."), n=b.n, beta=b.beta, p=b.pvalue)
+    key_paragraph(f"verdict.{b.verdict}")
+    if len(ch.rolling):
+        figure(lambda lang: plots.rolling_beta_figure(ch.rolling, lang),
+               N_("The β slope in every {length}-year window, coloured by whether it shows significant convergence "
+                  "or divergence"), length=10)
+        conv = ch.rolling[ch.rolling["verdict"] == "converging"]
+        first_years = ", ".join(str(int(y)) for y in conv["start"])
+        counts = {"windows": len(ch.rolling), "length": 10}
+        if len(conv):
+            parts = [Plural("{n} of {windows} rolling {length}-year windows shows significant convergence",
+                            "{n} of {windows} rolling {length}-year windows show significant convergence",
+                            ch.rolling_converging, counts),
+                     Msg(N_("(windows starting in {years})."), {"years": first_years})]
+        else:
+            parts = [Msg(N_("None of the {windows} rolling {length}-year windows shows significant convergence."),
+                         counts)]
+        parts.append(Msg(N_("No window shows significant divergence.")) if ch.rolling_diverging == 0 else
+                     Plural("{n} window shows significant divergence.", "{n} windows show significant divergence.",
+                            ch.rolling_diverging))
+        compose(*parts)
+
+    heading(N_("Distribution dynamics and convergence clubs"))
+    figure(lambda lang: plots.markov_figure(ch.chain, lang),
+           N_("Transition probabilities between five classes of relative {indicator}, and the latest and long-run "
+              "shares of regions in each class"), indicator=indicator)
+    paragraph(N_("Regions were sorted each year into {k} classes of {indicator} relative to the average. The mobility "
+                 "index is {shorrocks:.2f} (0 means no region ever changes class). Comparing the long-run "
+                 "distribution with the latest one gives p = {p:.2f}."),
+              k=ch.chain.classes, indicator=indicator, shorrocks=ch.chain.shorrocks, p=ch.chain.pvalue)
+    key_paragraph(f"verdict.{ch.chain.verdict}")
+    figure(lambda lang: plots.clubs_figure(ch.window, ch.indicator, ch.clubs, lang,
+                                           names={c: f(lang) for c, f in names.items()}, highlight=highlight),
+           N_("Level of {indicator} relative to the mean of regions, coloured by convergence club"),
+           indicator=indicator)
+    compose(_clubs_text(ch))
+    for code in ch.focus:
+        membership = [i + 1 for i, club in enumerate(ch.clubs.clubs) if code in club.members]
+        if membership:
+            paragraph(N_("{region} belongs to club {club}."), region=Region(code, ch.edition.data_dir), club=str(membership[0]))
+        elif code in ch.clubs.divergent:
+            paragraph(N_("{region} belongs to no club."), region=Region(code, ch.edition.data_dir))
+
+    heading(N_("Maps"))
+    figure(lambda lang: plots.choropleth_map(ch.level_now, lang, indicator=ch.indicator, year=ch.end,
+                                             highlight=highlight, data_dir=ch.edition.data_dir),
+           N_("Map of {indicator} by region, {year}"), indicator=indicator, year=end)
+    figure(lambda lang: plots.choropleth_map(ch.change, lang, indicator=ch.indicator, year=ch.end,
+                                             start_year=ch.map_start, highlight=highlight,
+                                             data_dir=ch.edition.data_dir),
+           N_("Map of the change in {indicator} by region, {start}–{end}"), indicator=indicator,
+           start=str(ch.map_start), end=end)
+    paragraph(N_("Regions drawn grey have no comparable figure for both years (for example, regions created or "
+                 "split in between)."))
