@@ -5,6 +5,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
 PIP     := $(BIN)/pip --disable-pip-version-check --quiet
 JOBS    ?= 2
+# uv (a pinned wheel from PyPI) installs the pins in seconds where pip takes minutes.
+UV_VERSION := 0.13.8
+UV      := $(BIN)/uv --quiet pip
 
 .PHONY: all install book run test test-fast bench browser check clean
 
@@ -13,8 +16,9 @@ all: book
 # The stamp is newer than the pins once they are installed: a second run installs nothing.
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(PIP) install -r requirements.txt
-	$(PIP) install --no-deps --no-build-isolation -e .
+	$(PIP) install uv==$(UV_VERSION)
+	$(UV) install --python $(BIN)/python -r requirements.txt
+	$(UV) install --python $(BIN)/python --no-deps -e .
 	@touch $@
 
 install: $(STAMP)
@@ -28,11 +32,12 @@ run: check
 book: run
 	$(BIN)/aimaq book
 
-# Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
+# Debian's Chromium for the browser tests and the PDF editions (Playwright's own browser download
+# does not work offline); poppler-utils (pdftotext, pdffonts, pdftoppm) reads the PDFs back in the tests.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium and poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; }
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider
