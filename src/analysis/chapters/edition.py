@@ -28,11 +28,20 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["Edition", "EditionError"]
+__all__ = ["Edition", "EditionError", "ParameterError"]
 
 
-class EditionError(ValueError):
-    """A parameter of the edition is outside its valid set (the message lists the valid values)."""
+class ParameterError(ValueError):
+    """A page parameter (year, region, programme) is outside its valid set (the message lists the valid values).
+
+    The one parameter error of the project: the notebooks' remaining checks
+    (:mod:`analysis.report.params`) raise it too, so a reviewer meets one kind of error however a
+    page is run.
+    """
+
+
+# The chapters' name for it.
+EditionError = ParameterError
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from analysis.chapters.decision import (
     SYNTH_FIT_RULES, decide,
 )
 from analysis.chapters.edition import Edition
+from analysis.programmes import evaluate_programme
 
 __all__ = ["Estimate", "Caveat", "estimate_rows", "ProgrammeChapter", "programme_chapter", "programme_facts", "OUTCOME"]
 
@@ -173,7 +174,6 @@ def programme_facts(estimates, pretrend_p: float, cs_pretrend_p: float) -> dict:
 def programme_chapter(edition: Edition, programme: str, *, B: int = 9999, n_permutations: int = 9999,
                       seed: int = 0) -> ProgrammeChapter:
     """Evaluate ``programme`` in ``edition`` and decide its verdict (see the module docstring)."""
-    from analysis.programmes import evaluate_programme
 
     programmes = edition.programmes()
     programme = edition.choice("programme", programme, programmes["programme"].unique())

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 
-class ParameterError(ValueError):
-    """A notebook parameter has a value outside its valid set (the message lists the valid values)."""
+from analysis.chapters.edition import ParameterError  # one parameter error, defined beside Edition
 
 
 def choice(name: str, value, valid: Iterable[str]) -> str:
