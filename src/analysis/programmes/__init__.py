@@ -21,6 +21,7 @@ True
 """
 
 from .did import did
+from .dose_response import DoseResponseResult, dose_response
 from .evaluate import evaluate_programme
 from .event_study import event_study
 from .honest import breakdown_value, event_study_bounds, honest_bounds
@@ -46,6 +47,8 @@ from .synth import synth_leave_one_out, synth_placebos, synthetic_control
 from .treatments import programme_treatment
 
 __all__ = [
+    "dose_response",
+    "DoseResponseResult",
     "synthetic_control_cv",
     "breakdown_value",
     "event_study_bounds",
