@@ -1,8 +1,9 @@
 """Every figure of an edition, drawn in-process from the real data (a helper of the figure tests).
 
-The notebooks are executed cell by cell in one namespace, with ``report.figure``
-replaced by a recorder: each call's ``draw`` is kept, so a test can draw the
-figure in every language exactly as the run would.
+The notebooks are executed cell by cell in one namespace under
+``analysis.report.figure.recording()``: each ``report.figure`` call's ``draw`` is kept (whether the
+notebook or a page renderer made the call), so a test can draw the figure in every language
+exactly as the run would.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def edition_figures(year: int = 2023, region: str = "KZ-43", programme: str | No
     """
     from analysis import report
     from analysis.data import load_programmes
+    from analysis.report.figure import recording
 
     if programme is None:
         programmes = load_programmes()
@@ -28,22 +30,19 @@ def edition_figures(year: int = 2023, region: str = "KZ-43", programme: str | No
         starts = pd.to_numeric(programmes["start"].astype("string").str.slice(0, 4), errors="coerce")
         programme = sorted(programmes.loc[starts <= year, "programme"].unique())[0]
     found = []
-    original = report.figure
     params = {"year": year, "data_dir": "", "region": region, "programme": programme}
-    try:
-        for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-            nb = nbformat.read(path, as_version=4)
-            report.figure = lambda draw, caption, *a, _n=path.stem, **k: found.append((_n, caption, draw))
-            namespace = {"__name__": "__main__"}
-            with report.capture():
-                for cell in nb.cells:
-                    if cell.cell_type != "code":
-                        continue
-                    if "parameters" in cell.metadata.get("tags", []):
-                        exec(cell.source, namespace)
-                        namespace.update({k: v for k, v in params.items() if k in namespace})
-                        continue
-                    exec(compile(cell.source, f"{path.name}", "exec"), namespace)
-    finally:
-        report.figure = original
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        namespace = {"__name__": "__main__"}
+        # recording(): every figure() call, from the notebook or from a page renderer, is kept, not drawn
+        with report.capture(), recording() as calls:
+            for cell in nb.cells:
+                if cell.cell_type != "code":
+                    continue
+                if "parameters" in cell.metadata.get("tags", []):
+                    exec(cell.source, namespace)
+                    namespace.update({k: v for k, v in params.items() if k in namespace})
+                    continue
+                exec(compile(cell.source, f"{path.name}", "exec"), namespace)
+        found += [(path.stem, caption, draw) for caption, draw in calls]
     return found

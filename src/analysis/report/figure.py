@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import math
 import numbers
@@ -39,6 +40,29 @@ from analysis.report.values import _resolve
 DEFAULT_SOURCE = "BNS"
 
 _NUMBERS: dict = {"page": None, "count": 0}
+#: While :func:`recording` is active: the list its ``with`` block receives (``figure`` records, draws nothing).
+_RECORDING: list = []
+
+
+@contextlib.contextmanager
+def recording():
+    """Collect the ``(caption, draw)`` of every :func:`figure` call instead of drawing it.
+
+    Whatever module called ``figure`` (a notebook through ``analysis.report`` or a page
+    renderer that imported it), the calls are recorded, so a test or a benchmark can draw
+    every figure of a page itself, in every language, exactly as the run would.
+
+    >>> with recording() as calls:
+    ...     figure(lambda lang: None, "Map of Kazakhstan with {region} highlighted", region="Kyzylorda")
+    >>> [caption for caption, _draw in calls]
+    ['Map of Kazakhstan with {region} highlighted']
+    """
+    calls: list = []
+    _RECORDING.append(calls)
+    try:
+        yield calls
+    finally:
+        _RECORDING.remove(calls)
 
 
 def _next_number() -> int:
@@ -87,6 +111,9 @@ def figure(draw: Callable[[str], "object"], caption: str, *, alt: str | None = N
     """
     from analysis.plots import figure_data, png_bytes
 
+    if _RECORDING:
+        _RECORDING[-1].append((caption, draw))
+        return
     number = _next_number()
     for lang in LANGS:
         fig = draw(lang)
