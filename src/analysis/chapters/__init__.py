@@ -8,6 +8,7 @@ estimates; :mod:`analysis.report` turns them into sentences in kk, ru and en.
 * :func:`convergence_chapter` — the ``convergence`` page.
 """
 
+from analysis.chapters.composite import CompositeChapter, composite_index_chapter  # noqa: F401 (B)
 from analysis.chapters.convergence import ConvergenceChapter, Period, convergence_chapter, direction_periods
 from analysis.chapters.decision import TABLES, Rule, decide
 from analysis.chapters.edition import Edition, EditionError

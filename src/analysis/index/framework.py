@@ -22,7 +22,7 @@ import yaml
 NORMALISATIONS = ("minmax", "zscore", "distance_to_national")
 WEIGHTINGS = ("equal", "pca")
 AGGREGATIONS = ("arithmetic", "geometric")
-RULE_KINDS = ("index_below", "bottom_k", "below_national_share", "all_of", "any_of")
+RULE_KINDS = ("index_below", "below_mean_share", "bottom_k", "below_national_share", "all_of", "any_of")
 
 
 class FrameworkError(ValueError):
@@ -65,6 +65,8 @@ class Rule:
     """One selection rule; which fields matter depends on ``kind``.
 
     ``index_below``: composite z-score (across regions) < ``threshold``;
+    ``below_mean_share``: composite (on the scale the page shows) < ``share`` x the mean
+    composite of the regions (the EU's 75 % logic applied to the index);
     ``bottom_k``: rank among the ``k`` worst; ``below_national_share``: raw
     ``indicator`` / national value < ``share``; ``all_of`` / ``any_of``: the
     rules named in ``rules``.
@@ -126,6 +128,10 @@ class Framework:
     rules: tuple[Rule, ...] = ()
     select_by: str | None = None
     min_share_of_draws: float = 0.5
+    #: the pillars of the framework this one replaced (``previous:`` in the file), to show what changed
+    previous_pillars: tuple[Pillar, ...] = ()
+    previous_polarity: Mapping[str, int] = field(default_factory=dict)
+    previous_until: int | None = None
 
     @property
     def indicators(self) -> tuple[str, ...]:
@@ -141,6 +147,22 @@ class Framework:
         'geometric'
         """
         return dataclasses.replace(self, method=dataclasses.replace(self.method, **changes))
+
+    def previous(self) -> "Framework | None":
+        """The framework this one replaced, with the same method and rules (None if the file names none).
+
+        Examples
+        --------
+        >>> fw = Framework("toy", (Pillar("a", 1.0, ("x",), (1.0,)),), {"x": 1},
+        ...                previous_pillars=(Pillar("a", 1.0, ("y",), (1.0,)),), previous_polarity={"y": -1})
+        >>> fw.previous().indicators, fw.previous().polarity
+        (('y',), {'y': -1})
+        """
+        if not self.previous_pillars:
+            return None
+        return dataclasses.replace(self, name=f"{self.name}_previous", pillars=self.previous_pillars,
+                                   polarity=dict(self.previous_polarity), previous_pillars=(),
+                                   previous_polarity={})
 
 
 def default_framework_path() -> Path:
@@ -196,10 +218,12 @@ class _Reader:
         return value
 
 
-def _parse_pillars(r: _Reader, raw: Any) -> tuple[Pillar, ...]:
+def _parse_pillars(r: _Reader, raw: Any, where_root: str = "pillars",
+                   stated: dict | None = None) -> tuple[Pillar, ...]:
+    """Pillars of a ``pillars:`` list; ``stated`` collects each indicator's declared polarity (if any)."""
     pillars, seen = [], set()
-    for i, p in enumerate(r.seq(raw, "pillars")):
-        where = f"pillars[{i}]"
+    for i, p in enumerate(r.seq(raw, where_root)):
+        where = f"{where_root}[{i}]"
         p = r.mapping(p, where)
         pid = r.ident(p.get("id"), f"{where}.id")
         weight = r.number(p.get("weight", 1.0), f"{where}.weight", 0.0)
@@ -213,13 +237,15 @@ def _parse_pillars(r: _Reader, raw: Any) -> tuple[Pillar, ...]:
             if iid in seen:
                 raise r.fail(f"{w_where}.id", iid, "each indicator in one pillar only")
             seen.add(iid)
+            if "polarity" in ind and stated is not None:
+                stated[iid] = (parse_polarity(ind["polarity"], r.file, f"{w_where}.polarity"), f"{w_where}.polarity")
             ids.append(iid)
             weights.append(r.number(ind.get("weight", 1.0), f"{w_where}.weight", 0.0))
         if sum(weights) <= 0:
             raise r.fail(f"{where}.indicators", weights, "at least one positive weight")
         pillars.append(Pillar(pid, weight, tuple(ids), tuple(weights)))
     if sum(p.weight for p in pillars) <= 0:
-        raise r.fail("pillars", [p.weight for p in pillars], "at least one positive pillar weight")
+        raise r.fail(where_root, [p.weight for p in pillars], "at least one positive pillar weight")
     return tuple(pillars)
 
 
@@ -232,6 +258,8 @@ def _parse_rules(r: _Reader, raw: Any, indicators: tuple[str, ...]) -> tuple[Rul
         kind = r.choice(rule.get("kind"), f"{where}.kind", RULE_KINDS)
         if kind == "index_below":
             rules.append(Rule(rid, kind, threshold=r.number(rule.get("threshold"), f"{where}.threshold")))
+        elif kind == "below_mean_share":
+            rules.append(Rule(rid, kind, share=r.number(rule.get("share"), f"{where}.share", 0.0, 1.0)))
         elif kind == "bottom_k":
             rules.append(Rule(rid, kind, k=r.integer(rule.get("k"), f"{where}.k", 1)))
         elif kind == "below_national_share":
@@ -306,12 +334,11 @@ def load_framework(path: str | Path | None = None, *, polarity: Mapping[str, int
 
     Examples
     --------
-    >>> fw = load_framework(polarity={i: 1 for i in (
-    ...     "grp_per_capita_rel", "income_per_capita_nominal_monthly", "unemployment_rate",
-    ...     "life_expectancy_at_birth", "doctors_per_10k", "emissions_per_capita",
-    ...     "emissions_per_grp", "env_expenditure_per_capita")})
-    >>> [p.id for p in fw.pillars]
-    ['economic', 'social', 'environmental']
+    >>> fw = load_framework(polarity={"grp_per_capita_rel": 1, "investment_per_capita": 1,
+    ...     "income_per_capita_nominal_monthly": 1, "unemployment_rate": -1, "life_expectancy_at_birth": 1,
+    ...     "doctors_per_10k": 1, "emissions_per_capita": -1})
+    >>> [p.id for p in fw.pillars], fw.previous() is None  # the previous framework's polarity was not given
+    (['economic', 'social', 'environmental'], True)
     """
     path = Path(path) if path is not None else default_framework_path()
     r = _Reader(path.name)
@@ -324,18 +351,28 @@ def load_framework(path: str | Path | None = None, *, polarity: Mapping[str, int
         where = f"line {mark.line + 1}" if mark else "file"
         raise r.fail(where, getattr(exc, "problem", "?"), "valid YAML") from None
     raw = r.mapping(raw, "top level")
-    pillars = _parse_pillars(r, raw.get("pillars"))
+    stated: dict = {}
+    pillars = _parse_pillars(r, raw.get("pillars"), stated=stated)
     indicators = tuple(i for p in pillars for i in p.indicators)
+    prev = r.mapping(raw.get("previous", {}), "previous")
+    previous = _parse_pillars(r, prev["pillars"], "previous.pillars") if "pillars" in prev else ()
+    previous_ids = tuple(i for p in previous for i in p.indicators)
     if polarity is None:
         from analysis.data import load_indicators  # the data room is below us
 
         if data_dir is None and (path.parent / "indicators.csv").exists():
             data_dir = path.parent  # a framework file inside a data folder goes with that folder's metadata
-        polarity = polarity_from_indicators(load_indicators(data_dir), indicators)
+        wanted = indicators + tuple(i for i in previous_ids if i not in indicators)
+        polarity = polarity_from_indicators(load_indicators(data_dir), wanted)
     missing_pol = [i for i in indicators if i not in polarity]
     if missing_pol:
         raise r.fail("polarity", missing_pol, "a polarity for every indicator")
+    previous_polarity = {i: parse_polarity(polarity[i], "polarity", i) for i in previous_ids if i in polarity}
     polarity = {i: parse_polarity(polarity[i], "polarity", i) for i in indicators}
+    # a polarity written next to an indicator (with its reason) must agree with the metadata, the one source
+    for iid, (declared, where) in stated.items():
+        if declared != polarity[iid]:
+            raise r.fail(where, declared, f"{polarity[iid]:+d}, the polarity of {iid!r} in indicators.csv")
 
     miss = r.mapping(raw.get("missing", {}), "missing")
     out = r.mapping(raw.get("outliers", {}), "outliers")
@@ -390,4 +427,8 @@ def load_framework(path: str | Path | None = None, *, polarity: Mapping[str, int
         rules=rules,
         select_by=select_by,
         min_share_of_draws=r.number(sel.get("min_share_of_draws", 0.5), "selection.min_share_of_draws", 0.0, 1.0),
+        previous_pillars=previous if len(previous_polarity) == len(previous_ids) else (),
+        previous_polarity=previous_polarity if len(previous_polarity) == len(previous_ids) else {},
+        previous_until=(r.integer(prev["until_edition"], "previous.until_edition", 1)
+                        if "until_edition" in prev else None),
     )

@@ -100,6 +100,10 @@ class SensitivityResult:
     draw_z: np.ndarray
     rank_interval: tuple[float, float]
     warnings: tuple[str, ...] = ()
+    #: the composite of every draw on its own scale (draws x regions); the scale depends on
+    #: ``choices["normalisation"]``, so a threshold in the page's units applies only to draws of
+    #: the headline normalisation
+    draw_composite: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,10 @@ class SelectionResult:
     table: pd.DataFrame
     min_share: float
     focus_regions: tuple[str, ...] = ()
+    #: draws the shares are counted over (those whose normalisation keeps the page's scale when a
+    #: rule is stated on that scale), and that normalisation ("" = every draw)
+    draws_used: int = 0
+    draws_normalisation: str = ""
 
     @property
     def selected(self) -> tuple[str, ...]:

@@ -178,6 +178,6 @@ def sensitivity(panel: pd.DataFrame, framework: Framework, year: int | None = No
     return SensitivityResult(
         year=prep.year, draws=draws, seed=seed, regions=prep.regions, ranks=table, first_order=first,
         choices=choices, draw_ranks=ranks.astype(np.int16), draw_z=standardise(composite),
-        rank_interval=(lo, hi),
+        rank_interval=(lo, hi), draw_composite=composite,
         warnings=reference_values(prep)[1] if "distance_to_national" in set(choices["normalisation"]) else (),
     )
