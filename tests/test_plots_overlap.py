@@ -1,4 +1,5 @@
-"""Every figure of the 2023 edition, in kk, ru and en: no two texts overlap, none leaves the canvas.
+"""Every figure of the 2023 edition, in kk, ru and en: no two texts overlap, none leaves the canvas,
+no two panels sit side by side (a phone would shrink them instead of stacking them).
 
 Drawn in-process from the real data (the notebooks' own code, see ``plots_edition``), measured
 on the drawn figure with matplotlib's public ``Text.get_window_extent``.
@@ -42,6 +43,24 @@ def text_problems(fig: Figure) -> list[str]:
     return problems
 
 
+def side_by_side_panels(fig: Figure) -> list[str]:
+    """Pairs of panels drawn next to each other (on a phone they would shrink instead of stacking).
+
+    Colourbars (labelled ``<colorbar>`` by matplotlib) and hidden axes are not panels.
+    """
+    fig.canvas.draw()  # the layout engine places the axes while drawing
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    boxes = [ax.get_position() for ax in panels]
+    found = []
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            a, b = boxes[i], boxes[j]
+            shared_height = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if shared_height > 0.5 * min(a.height, b.height) and (a.x1 <= b.x0 or b.x1 <= a.x0):
+                found.append(f"panels side by side: {panels[i].get_title()!r} and {panels[j].get_title()!r}")
+    return found
+
+
 def _unused_tick_labels(fig: Figure) -> set[int]:
     """Tick labels matplotlib keeps but does not draw: beyond the view interval, or of a switched-off axis."""
     hidden = set()
@@ -82,6 +101,14 @@ def test_the_check_sees_an_overlap_a_clipped_label_and_a_tiny_one():
     assert any(p.startswith("too small") for p in found)
 
 
+def test_the_check_sees_panels_side_by_side_but_not_stacked_ones():
+    fig, _axes = new_figure(figsize=(6, 3), ncols=2)
+    assert len(side_by_side_panels(fig)) == 1
+    fig, _axes = new_figure(figsize=(6, 5), nrows=2)
+    fig.colorbar(_axes[0].imshow([[0, 1]]), ax=_axes[0])  # a colourbar beside its panel is no second panel
+    assert side_by_side_panels(fig) == []
+
+
 @functools.lru_cache(maxsize=1)
 def _figures():
     return edition_figures(2023)
@@ -95,6 +122,9 @@ def _ids():
 def test_edition_figure_texts_are_legible():
     figures = _figures()
     assert figures, "no report.figure call found in the notebooks"
-    problems = {f"{nb}: {caption[:50]} [{lang}]": text_problems(draw(lang))
-                for nb, caption, draw in figures for lang in LANGS}
+    problems = {}
+    for nb, caption, draw in figures:
+        for lang in LANGS:
+            fig = draw(lang)
+            problems[f"{nb}: {caption[:50]} [{lang}]"] = text_problems(fig) + side_by_side_panels(fig)
     assert {k: v for k, v in problems.items() if v} == {}
