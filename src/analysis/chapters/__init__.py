@@ -13,6 +13,7 @@ from analysis.chapters.convergence import ConvergenceChapter, Period, convergenc
 from analysis.chapters.decision import TABLES, Rule, decide
 from analysis.chapters.edition import Edition, EditionError
 from analysis.chapters.programme import Caveat, Estimate, ProgrammeChapter, programme_chapter
+from analysis.chapters.region import RegionChapter, region_chapter
 
 __all__ = [
     "Caveat", "ConvergenceChapter", "Edition", "EditionError", "Estimate", "Period", "ProgrammeChapter", "Rule",

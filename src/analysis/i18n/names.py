@@ -1,14 +1,24 @@
-"""Region and indicator names in kk, ru and en, read from the project's metadata tables.
+"""Region and indicator names in kk, ru and en, their case forms, and each language's alphabetical order.
 
-The names come only from ``data/regions.csv`` and ``data/indicators.csv``
+The names come from ``data/regions.csv`` and ``data/indicators.csv``
 through :mod:`analysis.data` (``load_regions`` / ``load_indicators``), whose
 columns ``name_kk``, ``name_ru`` and ``name_en`` hold them. Nothing here
 invents or hard-codes a name: if the tables or a name are missing, a
 :class:`NameUnavailable` error says which file and column to fill in.
+
+The case forms of region names are stored once, in ``region_forms.csv`` next
+to this module (Russian genitive, dative and prepositional; Kazakh genitive,
+dative and locative after the possessive, by vowel harmony), each row naming
+the ``data/regions.csv`` name it was written for. :func:`region_form` reads
+them; :func:`region_name` gives the official nominative from there when the
+row matches the data (e.g. Russian "Абайская область" for the data's
+"область Абай"). :func:`sort_key` orders names by the language's alphabet
+(Kazakh: а ә б в г ғ д е ё ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ъ ы і ь э ю я).
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import importlib
 import os
@@ -98,14 +108,125 @@ def _lookup(table: str, code: str, lang: str, data_dir: str | None) -> str:
 
 
 def region_name(code: str, lang: str, data_dir: str | None = None) -> str:
-    """The name of region ``code`` (e.g. ``"KZ-43"``) in ``lang``, from ``data/regions.csv``.
+    """The name of region ``code`` (e.g. ``"KZ-43"``) in ``lang``: the nominative of :func:`region_form`.
+
+    The name of ``data/regions.csv``, or the official nominative that ``region_forms.csv`` stores for
+    it (the forms apply only while the data still has the name they were written for).
 
     Examples
     --------
-    >>> region_name("KZ-43", "en")  # doctest: +SKIP
+    >>> region_name("KZ-43", "en")
     'Kyzylorda Region'
+    >>> region_name("KZ-10", "ru")
+    'Абайская область'
     """
-    return _lookup("regions", code, lang, data_dir)
+    name = _lookup("regions", code, lang, data_dir)
+    row = _forms().get((code, lang))
+    return row["nom"] if row is not None and row["data_name"] == name else name
+
+
+#: grammatical cases stored in region_forms.csv
+CASES = ("nom", "gen", "dat", "loc")
+FORMS_FILE = Path(__file__).with_name("region_forms.csv")
+
+
+def _forms() -> dict[tuple[str, str], dict[str, str]]:
+    stat = os.stat(FORMS_FILE)
+    return _read_forms(FORMS_FILE, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_forms(path: Path, stamp) -> dict[tuple[str, str], dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    forms: dict[tuple[str, str], dict[str, str]] = {}
+    for number, row in enumerate(csv.DictReader(lines), start=2):
+        for column in ("code", "lang", "data_name", *CASES):
+            if not (row.get(column) or "").strip():
+                raise NameUnavailable(f"{path}, row {number}, column {column}: value {row.get(column)!r}; "
+                                      "expected a non-empty name form")
+        if row["lang"] not in _LANGS:
+            raise NameUnavailable(f"{path}, row {number}, column lang: value {row['lang']!r}; "
+                                  f"expected one of {', '.join(_LANGS)}")
+        forms[(row["code"], row["lang"])] = row
+    return forms
+
+
+def region_form(code: str, lang: str, case: str, data_dir: str | None = None) -> str:
+    """Region ``code``'s name in grammatical ``case`` (``"nom"``, ``"gen"``, ``"dat"``, ``"loc"``).
+
+    ``loc`` is the Russian prepositional (used after в/о) and the Kazakh locative (-нда/-нде); in
+    English every case is the name.
+
+    Raises
+    ------
+    NameUnavailable
+        If ``region_forms.csv`` has no row for the region and language, or the row was written for
+        another name than ``data/regions.csv`` has now (stale forms).
+
+    Examples
+    --------
+    >>> region_form("KZ-43", "kk", "gen"), region_form("KZ-43", "ru", "loc")
+    ('Қызылорда облысының', 'Кызылординской области')
+    """
+    if case not in CASES:
+        raise ValueError(f"unknown case {case!r}; expected one of {', '.join(CASES)}")
+    name = _lookup("regions", code, lang, data_dir)
+    row = _forms().get((code, lang))
+    if row is None:
+        raise NameUnavailable(f"{FORMS_FILE}: no row for region {code!r} in {lang!r}; add its case forms")
+    if row["data_name"] != name:
+        raise NameUnavailable(f"{FORMS_FILE}, region {code!r} ({lang}), column data_name: value "
+                              f"{row['data_name']!r}; expected {name!r} (the name in data/regions.csv): "
+                              "update the case forms")
+    return row[case]
+
+
+#: each language's alphabet, in dictionary order (letters not listed sort after, by code point)
+ALPHABETS = {
+    "kk": "а ә б в г ғ д е ё ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ъ ы і ь э ю я".split(),
+    "ru": "а б в г д е ё ж з и й к л м н о п р с т у ф х ц ч ш щ ъ ы ь э ю я".split(),
+    "en": list("abcdefghijklmnopqrstuvwxyz"),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _positions(lang: str) -> dict[str, int]:
+    if lang not in _LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(_LANGS)}")
+    return {letter: i for i, letter in enumerate(ALPHABETS[lang])}
+
+
+def sort_key(text: str, lang: str) -> tuple:
+    """A key that orders ``text`` by the alphabet of ``lang`` (case-insensitive; spaces and hyphens first).
+
+    Examples
+    --------
+    >>> sorted(["Қызылорда", "Кентау", "Ұлытау", "Үшарал", "Іле", "Ырғыз"], key=lambda t: sort_key(t, "kk"))
+    ['Кентау', 'Қызылорда', 'Ұлытау', 'Үшарал', 'Ырғыз', 'Іле']
+    """
+    positions = _positions(lang)
+    base = len(positions) + 1
+    key = []
+    for char in str(text).casefold():
+        if char in " -\u2013":
+            key.append(0)  # word boundaries first: "Алматы қаласы" before "Алматинская"
+        elif char in positions:
+            key.append(1 + positions[char])
+        elif char.isdigit():
+            key.append(0.5)
+        else:
+            key.append(base + ord(char))
+    return tuple(key)
+
+
+def sort_regions(codes, lang: str, data_dir: str | None = None) -> list[str]:
+    """``codes`` ordered by their names (:func:`region_name`) in the alphabet of ``lang``.
+
+    >>> sort_regions(["KZ-71", "KZ-10", "KZ-43"], "ru")
+    ['KZ-10', 'KZ-71', 'KZ-43']
+    """
+    return sorted(codes, key=lambda code: (sort_key(region_name(code, lang, data_dir), lang), code))
 
 
 def indicator_name(indicator_id: str, lang: str, data_dir: str | None = None) -> str:

@@ -48,6 +48,7 @@ from analysis.report.tables import Column, auto_decimals, table, table_html
 from analysis.report.glue import glue
 from analysis.report.figure import figure
 from analysis.report.pages import convergence_page, programme_page
+from analysis.report.region_page import region_page
 from analysis.report.composite_page import composite_page  # noqa: F401 (B)
 
 __all__ = [
