@@ -128,12 +128,26 @@ def _read_notebook(path: Path):
         raise BookError(f"{path}: not a readable executed notebook ({exc})") from exc
 
 
+def _nav_key(page: str, lang: str) -> tuple:
+    """Region pages in the alphabetical order of ``lang``'s region names; every other page keeps its place."""
+    from analysis.i18n.names import NameUnavailable, region_name, sort_key
+
+    folder, _, code = page.partition("/")
+    if folder != "regions":
+        return (0,)
+    try:
+        return (1, sort_key(region_name(code, lang), lang), code)
+    except NameUnavailable:  # a page whose code has no name sorts after the named ones
+        return (2, code)
+
+
 def toc_yaml(plan: BookPlan, lang: str) -> dict:
     """Jupyter Book's ``_toc.yml`` for ``lang`` (captions translated)."""
     return {
         "format": "jb-book",
         "root": plan.root,
-        "parts": [{"caption": gettext(part.caption, lang), "chapters": [{"file": p} for p in part.pages]}
+        "parts": [{"caption": gettext(part.caption, lang),
+                   "chapters": [{"file": p} for p in sorted(part.pages, key=lambda page: _nav_key(page, lang))]}
                   for part in plan.parts],
     }
 
