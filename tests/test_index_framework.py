@@ -8,9 +8,14 @@ from analysis.index import (Framework, FrameworkError, IndexInputError, Pillar, 
                             index_over_time, load_framework)
 from analysis.index.framework import polarity_from_indicators
 
-SHIPPED = ("grp_per_capita_rel", "income_per_capita_nominal_monthly", "unemployment_rate",
-           "life_expectancy_at_birth", "doctors_per_10k", "emissions_per_capita", "emissions_per_grp",
-           "env_expenditure_per_capita")
+# The framework rebuilt in 2026-12 (data/index.yml explains each choice); PREVIOUS is the one it replaced.
+SHIPPED = ("grp_per_capita_rel", "investment_per_capita", "income_per_capita_nominal_monthly", "unemployment_rate",
+           "life_expectancy_at_birth", "doctors_per_10k", "emissions_per_capita")
+PREVIOUS = ("grp_per_capita_rel", "income_per_capita_nominal_monthly", "unemployment_rate",
+            "life_expectancy_at_birth", "doctors_per_10k", "emissions_per_capita", "emissions_per_grp",
+            "env_expenditure_per_capita")
+SHIPPED_POLARITY = {i: (-1 if i in ("unemployment_rate", "emissions_per_capita", "emissions_per_grp") else 1)
+                    for i in SHIPPED + PREVIOUS}
 
 GOOD = """
 name: t
@@ -38,11 +43,39 @@ def write(tmp_path, text):
 
 
 def test_shipped_framework_declares_the_three_pillars():
-    fw = load_framework(polarity={i: 1 for i in SHIPPED})
+    fw = load_framework(polarity=SHIPPED_POLARITY)
     assert [p.id for p in fw.pillars] == ["economic", "social", "environmental"]
     assert fw.indicators == SHIPPED
     assert fw.focus_regions == ("KZ-43",) and fw.select_by in {r.id for r in fw.rules}
-    assert {r.kind for r in fw.rules} >= {"index_below", "bottom_k", "below_national_share", "all_of"}
+    # one selection rule, on the page's 0-1 scale; robustness at four in five variants
+    rule = {r.id: r for r in fw.rules}[fw.select_by]
+    assert (rule.kind, rule.share, fw.min_share_of_draws) == ("below_mean_share", 0.75, 0.8)
+    assert fw.previous().indicators == PREVIOUS and fw.previous().previous() is None
+
+
+def test_a_stated_polarity_must_agree_with_the_metadata(tmp_path):
+    text = GOOD.replace("{id: y, weight: 2}", "{id: y, weight: 2, polarity: +1}")
+    assert load_framework(write(tmp_path, text), polarity={"x": 1, "y": 1, "z": 1}).polarity["y"] == 1
+    with pytest.raises(FrameworkError, match=r"pillars\[0\]\.indicators\[1\]\.polarity = 1: expected -1"):
+        load_framework(write(tmp_path, text), polarity={"x": 1, "y": -1, "z": 1})
+
+
+def test_the_previous_framework_is_read_with_its_own_polarity(tmp_path):
+    text = GOOD + "previous:\n  until_edition: 2023\n  pillars:\n    - id: p\n      indicators: [x, w]\n"
+    fw = load_framework(write(tmp_path, text), polarity={"x": 1, "y": 1, "z": 1, "w": -1})
+    old = fw.previous()
+    assert old.indicators == ("x", "w") and old.polarity == {"x": 1, "w": -1} and fw.previous_until == 2023
+    assert old.method == fw.method and old.rules == fw.rules
+    # without a polarity for a previous indicator there is no previous framework (never a guessed one)
+    assert load_framework(write(tmp_path, text), polarity={"x": 1, "y": 1, "z": 1}).previous() is None
+
+
+def test_below_mean_share_rule_is_read_and_checked(tmp_path):
+    text = GOOD.replace("- {id: b2, kind: bottom_k, k: 2}", "- {id: b2, kind: below_mean_share, share: 0.75}")
+    fw = load_framework(write(tmp_path, text), polarity={"x": 1, "y": 1, "z": 1})
+    assert fw.rules[1].kind == "below_mean_share" and fw.rules[1].share == 0.75
+    with pytest.raises(FrameworkError, match=r"selection.rules\[1\].share = 1.5"):
+        load_framework(write(tmp_path, text.replace("share: 0.75", "share: 1.5")), polarity={"x": 1, "y": 1, "z": 1})
 
 
 def test_a_small_file_is_read_with_its_choices(tmp_path):

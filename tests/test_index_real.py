@@ -17,14 +17,14 @@ def shipped():
 def test_polarity_comes_from_the_indicator_table(shipped):
     _, _, fw = shipped
     negative = {i for i, p in fw.polarity.items() if p < 0}
-    assert negative == {"unemployment_rate", "emissions_per_capita", "emissions_per_grp"}
+    assert negative == {"unemployment_rate", "emissions_per_capita"}
 
 
 def test_covered_years_need_every_indicator(shipped):
     panel, _, fw = shipped
     years = covered_years(panel, fw)
     assert years == list(range(years[0], years[-1] + 1))
-    # emissions and environmental expenditure start in 2005 (data/SOURCES.md); the pillar needs them
+    # emissions start in 2005 and investment in 2003 (data/SOURCES.md); the pillars need them
     assert years[0] >= 2005 and years[-1] >= 2022
     for y in years:
         present = panel[(panel.year == y) & panel[list(fw.indicators)].notna().any(axis=1)]

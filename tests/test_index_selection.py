@@ -117,3 +117,34 @@ def test_mismatched_sensitivity_is_rejected():
     other = sensitivity(panel[panel.region != "R0"], fw, draws=10)
     with pytest.raises(ValueError, match="does not match"):
         select_regions(res, [Rule("a", "bottom_k", k=1)], sensitivity=other)
+
+
+# --- below_mean_share: the rule stated on the page's 0-1 scale ------------------------------
+
+def test_below_mean_share_on_min_max_scores_known_by_hand():
+    # one indicator: composite = min-max of x = 0, 1/9, 2/9, 3/9, 1; mean 1/3; threshold 0.75 / 3 = 0.25
+    panel, fw, _ = one_indicator([1.0, 2.0, 3.0, 4.0, 10.0])
+    res = build_index(panel, fw)
+    assert np.allclose(res.table.loc[[f"R{i}" for i in range(5)], "composite"], [0, 1 / 9, 2 / 9, 3 / 9, 1])
+    sel = select_regions(res, [Rule("low", "below_mean_share", share=0.75)])
+    assert set(sel.selected) == {"R0", "R1", "R2"}  # 2/9 = 0.222 < 0.25 <= 3/9
+    sel = select_regions(res, [{"id": "low", "kind": "below_mean_share", "share": 0.5}])  # threshold 1/6
+    assert set(sel.selected) == {"R0", "R1"}
+
+
+def test_below_mean_share_counts_only_the_draws_on_the_headline_scale():
+    panel, fw, _ = one_indicator([1.0, 2.0, 3.0, 4.0, 10.0])
+    fw = dataclasses.replace(fw, uncertainty=dataclasses.replace(
+        fw.uncertainty, normalisations=("minmax", "zscore"), aggregations=("arithmetic",)))
+    res = build_index(panel, fw)
+    sens = sensitivity(panel, fw, draws=400, seed=3)
+    sel = select_regions(res, [Rule("low", "below_mean_share", share=0.75)], sensitivity=sens, min_share=0.8)
+    minmax = int((sens.choices["normalisation"] == "minmax").sum())
+    assert 0 < minmax < 400 and sel.draws_used == minmax and sel.draws_normalisation == "minmax"
+    # every min-max draw of a one-indicator index is the headline itself: shares are 0 or 1, all decisions hold
+    assert sel.table.loc[["R0", "R1", "R2"], "share_of_draws"].eq(1.0).all()
+    assert sel.table.loc[["R3", "R4"], "share_of_draws"].eq(0.0).all() and sel.table["holds"].all()
+    # a sensitivity result without the draws' composites cannot be used for this rule
+    with pytest.raises(ValueError, match="below_mean_share"):
+        select_regions(res, [Rule("low", "below_mean_share", share=0.75)],
+                       sensitivity=dataclasses.replace(sens, draw_composite=None))
