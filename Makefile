@@ -3,17 +3,21 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.installed-test-stamp
 PIP     := $(BIN)/pip --disable-pip-version-check --quiet
 JOBS    ?= 2
 # uv (a pinned wheel from PyPI) installs the pins in seconds where pip takes minutes.
 UV_VERSION := 0.13.8
 UV      := $(BIN)/uv --quiet pip
 
-.PHONY: all install book run test test-fast bench browser check clean
+.PHONY: all install install-test pins book run test test-fast bench browser check clean
 
 all: book
 
-# The stamp is newer than the pins once they are installed: a second run installs nothing.
+# Two sets of exact pins, both generated from pyproject.toml by `make pins`: requirements.txt is what
+# the book needs at run time (`make book` installs only these), requirements-test.txt adds what only the
+# tests need (reference implementations, pytest) at the same versions (`make test` installs both).
+# A stamp is newer than its pins once they are installed: a second set-up installs nothing.
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(PIP) install uv==$(UV_VERSION)
@@ -21,7 +25,21 @@ $(STAMP): requirements.txt pyproject.toml
 	$(UV) install --python $(BIN)/python --no-deps -e .
 	@touch $@
 
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(UV) install --python $(BIN)/python -r requirements.txt -r requirements-test.txt
+	@touch $@
+
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+# Regenerate both pin files from the direct dependencies of pyproject.toml (PyPI only). Versions
+# already pinned are kept (uv prefers the output file's pins); `make pins UPGRADE=--upgrade` moves them.
+pins: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --quiet --python $(BIN)/python --no-emit-package setuptools \
+	  $(UPGRADE) -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --python $(BIN)/python --no-emit-package setuptools \
+	  --extra test --extra dask -c requirements.txt $(UPGRADE) -o requirements-test.txt
 
 check: $(STAMP)
 	$(BIN)/aimaq data check
@@ -39,13 +57,13 @@ browser:
 	  echo "installing Debian's chromium and poppler-utils"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; }
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider
 
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow and not browser"
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
 
 clean:

@@ -292,11 +292,11 @@ def test_cli_run_reports_failure_table_and_exit_code(tmp_path, monkeypatch):
 def test_a_notebook_edited_during_a_build_runs_the_source_its_key_names(tmp_path):
     """The job carries the bytes its key was computed on, so cache and key agree."""
     from analysis.pipeline.kernel import execute_job, shutdown_all
-    from analysis.pipeline.runner import Paths, plan_jobs
+    from analysis.pipeline.runner import Paths, plan_runs
 
     root = make_project(tmp_path)
     manifest = load_manifest(root / "notebooks" / "manifest.yml", providers=PROVIDERS)
-    (run, job, _), = [p for p in plan_jobs(manifest, manifest.runs(2021), Paths.resolve(root))
+    (run, job, _), = [p for p in plan_runs(manifest, manifest.runs(2021), Paths.resolve(root))
                       if p[0].page == "regions/KZ-10"]
     nb = nbformat.read(root / "notebooks" / "region.ipynb", 4)
     nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('edited after planning')"))
@@ -309,12 +309,13 @@ def test_a_notebook_edited_during_a_build_runs_the_source_its_key_names(tmp_path
     assert extract_values(json.loads(outcome.notebook))[0]["glue:last_value"] == value("KZ-10", 2021)
 
 
-# --- read-based keys: traces of the loader calls (analysis.data.trace) ------
+# --- explicit inputs: declared data products (analysis.pipeline.products) ------
 
-TRACED_PARAMETERS = "year = 2022\ndata_dir = \"\""
-TRACED_BODY = '''
+DECLARED_PARAMETERS = "year = 2022\ndata_dir = \"\""
+DECLARED_BODY = '''
 from myst_nb import glue
 from analysis import data as kzdata
+kzdata.data_years(data_dir)
 panel = kzdata.load_map_panel(year, data_dir, indicators=[{indicator!r}])
 glue("mean", float(panel[{indicator!r}].mean()), display=False)
 '''
@@ -329,40 +330,53 @@ glue("rows", int((obs["indicator"] == "life_expectancy_at_birth").sum()), displa
 '''
 
 
-def _traced_project(root: Path) -> Path:
-    """Three pages on a copy of the real data: two load one column each, one reads the CSV itself."""
+def _declared_project(root: Path) -> Path:
+    """Four pages on a copy of the real data: ``unemployment`` declares its column in its metadata,
+    ``life`` in the manifest, ``raw`` declares nothing and reads the CSV itself, ``sneaky`` declares
+    one column and loads another."""
     from analysis.data.paths import PROJECT_DATA_DIR
 
     (root / "notebooks").mkdir(parents=True)
     shutil.copytree(PROJECT_DATA_DIR, root / "data")
-    bodies = {"unemployment": TRACED_BODY.format(indicator="unemployment_rate"),
-              "life": TRACED_BODY.format(indicator="life_expectancy_at_birth"), "raw": RAW_BODY}
+    bodies = {"unemployment": DECLARED_BODY.format(indicator="unemployment_rate"),
+              "life": DECLARED_BODY.format(indicator="life_expectancy_at_birth"), "raw": RAW_BODY,
+              "sneaky": DECLARED_BODY.format(indicator="unemployment_rate")}
     for name, body in bodies.items():
-        nbformat.write(notebook(TRACED_PARAMETERS, body), root / "notebooks" / f"{name}.ipynb")
+        nb = notebook(DECLARED_PARAMETERS, body)
+        if name == "unemployment":
+            nb.metadata["aimaq"] = {"reads": {"map-panel": ["unemployment_rate"]}}
+        nbformat.write(nb, root / "notebooks" / f"{name}.ipynb")
+    reads = {"life": " reads: {map-panel: [life_expectancy_at_birth]},",
+             "sneaky": " reads: {map-panel: [life_expectancy_at_birth]},"}
     (root / "notebooks" / "manifest.yml").write_text(
         "editions: [2022]\npreload: [pandas, myst_nb, analysis.data]\nruns:\n"
-        + "".join(f"  - {{notebook: {name}.ipynb, page: {name}, part: p}}\n" for name in bodies))
+        + "".join(f"  - {{notebook: {name}.ipynb,{reads.get(name, '')} page: {name}, part: p}}\n" for name in bodies))
     return root
 
 
 @pytest.mark.slow
-def test_an_edit_reexecutes_the_pages_that_load_its_column_and_serves_the_rest(tmp_path):
-    from test_data_trace import scale_observation
+def test_an_edit_reexecutes_the_pages_that_declare_its_column_and_serves_the_rest(tmp_path):
+    from test_pipeline_products import scale_observation
 
-    root = _traced_project(tmp_path / "project")
-    assert build(root).counts["ok"] == 3
+    root = _declared_project(tmp_path / "project")
+    first = build(root, keep_going=True)
+    status = {s.page: s for s in first.statuses}
+    assert {p: s.status for p, s in status.items()} == \
+        {"unemployment": "ok", "life": "ok", "raw": "ok", "sneaky": "failed"}
+    # The undeclared read stops the run with the error that says what to declare.
+    assert "UndeclaredRead" in status["sneaky"].error and "unemployment_rate" in status["sneaky"].error
+    assert "did not declare" in status["sneaky"].error
     before = _glue(root / "_build/runs/2022/unemployment.ipynb")["glue:mean"]
     scale_observation(root / "data", "KZ-43", 2022, "unemployment_rate", 2.0)
-    result = build(root)
+    result = build(root, keep_going=True)
     status = {s.page: s.status for s in result.statuses}
-    # life never loaded the edited column; raw read the CSV itself, so it has no trace to trust.
-    assert status == {"unemployment": "ok", "life": "cached", "raw": "ok"}
+    # life never declared the edited column; raw declares nothing, so any edit of its edition re-executes it.
+    assert status == {"unemployment": "ok", "life": "cached", "raw": "ok", "sneaky": "failed"}
     assert _glue(root / "_build/runs/2022/unemployment.ipynb")["glue:mean"] > before
     # What was served equals what executing it again on the edited data gives.
-    fresh = build(root, build_dir=tmp_path / "fresh", use_cache=False)
-    assert fresh.executed == 3
-    for page in status:
+    fresh = build(root, build_dir=tmp_path / "fresh", use_cache=False, keep_going=True)
+    assert fresh.executed == 4
+    for page in ("unemployment", "life", "raw"):
         assert (root / f"_build/runs/2022/{page}.ipynb").read_bytes() == \
             (tmp_path / f"fresh/runs/2022/{page}.ipynb").read_bytes()
-    # Served once by its trace, the page is now a direct hit: the next build reads no data.
-    assert build(root).counts["cached"] == 3
+    assert build(root, keep_going=True).counts["cached"] == 3

@@ -11,9 +11,11 @@ Public API (the contract in ARCHITECTURE.md)::
     coverage_table(basis), per_capita_check()     (for the data overview page)
     load_intensity(programme, basis)              (programme intensity per capita, programme_intensity.csv)
 
-The loaders that read observations are traced (:mod:`analysis.data.trace`): the pipeline keys a
-run on what they returned, so a notebook that loads ``indicators=[...]`` is re-executed only
-when those columns change.
+The loaders that read observations return *data products* (:mod:`analysis.data.products`): the
+pipeline computes an edition's products as files before any run, each run declares the products
+(and indicator columns) it reads, and inside a run the loaders serve only those, so a page is
+re-executed only when a declared column changes; an undeclared read stops the run with
+:class:`~analysis.data.products.UndeclaredRead`.
     DataError(file, row, column, value, expected)
 """
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.panel import load_national, load_panel
-from analysis.data.trace import traced
+from analysis.data.products import product_loader
 
 
-@traced
+@product_loader()
 def coverage_table(basis: str = "stable", data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Indicator x (first year, last year, years, units, cells) on one basis.
 
@@ -37,7 +37,7 @@ def coverage_table(basis: str = "stable", data_dir: str | os.PathLike | None = N
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-@traced
+@product_loader()
 def per_capita_check(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Computed ``grp_per_capita`` against BNS's published ``grp_per_capita_nominal``.
 

@@ -12,7 +12,7 @@ from analysis.data.derived import add_derived
 from analysis.data.errors import DataError
 from analysis.data.harmonise import harmonise
 from analysis.data.tables import Tables, load_tables
-from analysis.data.trace import traced
+from analysis.data.products import product_loader
 from analysis.data.units import current_units, stable_units, units_in_year
 
 BASES = ("stable", "current")
@@ -78,7 +78,7 @@ def _national(tables: Tables, obs: pd.DataFrame, columns: list[str], until: int 
     return add_derived(wide, national=None, group=None)
 
 
-@traced
+@product_loader(select=lambda full, columns: _select_national(full, columns))
 def load_national(data_dir: str | os.PathLike | None = None, *, until: int | None = None,
                   as_of: str | None = None, include_unverified: bool = False,
                   indicators: Sequence[str] | None = None) -> pd.DataFrame:
@@ -99,10 +99,15 @@ def load_national(data_dir: str | os.PathLike | None = None, *, until: int | Non
     obs = effective_observations(tables, as_of, include_unverified)
     columns = _indicator_columns(tables, include_unverified)
     national = _national(tables, obs, columns, until).set_index("year")
-    return national if indicators is None else national[_chosen(national, indicators, [])]
+    return national if indicators is None else _select_national(national, indicators)
 
 
-@traced
+def _select_national(national: pd.DataFrame, indicators: Sequence[str] | None) -> pd.DataFrame:
+    # One selection for the loader and for a run served from the product file: the same frame either way.
+    return national.copy() if indicators is None else national[_chosen(national, indicators, [])]
+
+
+@product_loader(select=lambda full, columns: _copy(full, columns))
 def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None, *,
                until: int | None = None, include_unverified: bool = False,
                as_of: str | None = None, indicators: Sequence[str] | None = None) -> pd.DataFrame:
@@ -126,7 +131,7 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
     indicators : list of str, optional
         Keep only these indicator columns (stored or derived; derived ones are still computed
         from their inputs). A notebook that names what it reads is re-executed by the pipeline
-        only when those columns change (see :mod:`analysis.data.trace`).
+        only when those columns change (see :mod:`analysis.data.products`).
 
     Returns
     -------
@@ -166,7 +171,7 @@ def load_panel(basis: str = "stable", data_dir: str | os.PathLike | None = None,
 _PANELS: dict[tuple, tuple[Tables, pd.DataFrame]] = {}
 
 
-@traced
+@product_loader(select=lambda full, columns: _copy(full, columns))
 def load_map_panel(year: int, data_dir: str | os.PathLike | None = None, *, until: int | None = None,
                    include_unverified: bool = False, as_of: str | None = None,
                    indicators: Sequence[str] | None = None) -> pd.DataFrame:
@@ -245,7 +250,7 @@ def _copy(panel: pd.DataFrame, indicators: Sequence[str] | None = None) -> pd.Da
     return out
 
 
-@traced
+@product_loader()
 def data_years(data_dir: str | os.PathLike | None = None) -> list[int]:
     """The years with at least one regional figure in the data (the valid edition years).
 

@@ -12,14 +12,17 @@ from analysis.data.checks import KEY, check_observations
 from analysis.data.checksums import DESCRIPTOR, verify_checksums
 from analysis.data.paths import resolve_data_dir
 from analysis.data.schemas import read_table
-from analysis.data.trace import OBSERVATION_TABLES, observed, sanctioned
 
 FILES = ("regions.csv", "indicators.csv", "observations.csv", "revisions.csv", "unverified.csv", "programmes.csv")
 
 
 @dataclass(frozen=True)
 class Tables:
-    """The validated tables of one data directory (treat as read-only)."""
+    """The validated tables of one data directory (treat as read-only).
+
+    Not public: pages read observations through the loaders of :mod:`analysis.data`, whose
+    results are the data products a pipeline run declares (:mod:`analysis.data.products`).
+    """
 
     data_dir: Path
     regions: pd.DataFrame
@@ -28,12 +31,6 @@ class Tables:
     revisions: pd.DataFrame
     unverified: pd.DataFrame
     programmes: pd.DataFrame
-
-    def __getattribute__(self, name):
-        # Observations must reach a pipeline run through a traced loader (analysis.data.trace).
-        if name in OBSERVATION_TABLES:
-            observed(name)
-        return object.__getattribute__(self, name)
 
 
 _CACHE: dict[tuple, Tables] = {}
@@ -68,9 +65,8 @@ def load_tables(data_dir: str | os.PathLike | None) -> Tables:
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    with sanctioned():
-        verify_checksums(root, include_geo=False)
-        frames = {name: read_table(root, name) for name in FILES}
+    verify_checksums(root, include_geo=False)
+    frames = {name: read_table(root, name) for name in FILES}
     regions, indicators = frames["regions.csv"], frames["indicators.csv"]
     for name in ("observations.csv", "revisions.csv", "unverified.csv"):
         unique = KEY + ["recorded"] if name == "revisions.csv" else KEY

@@ -14,7 +14,8 @@ kernel alive). It is registered with papermill's engine registry
 
 A :class:`WarmKernel` starts one ipykernel, runs
 :func:`analysis.pipeline.reset.preload` in it once, and before every run
-:func:`analysis.pipeline.reset.reset` (a fresh kernel's state, modules kept).
+:func:`analysis.pipeline.reset.reset` (a fresh kernel's state, modules kept), which
+also tells the kernel's loaders which data products the run declared (``reads=``).
 Without a ``warm_kernel`` argument the engine behaves as ``nbclient``.
 
 Examples
@@ -26,7 +27,6 @@ True
 
 from __future__ import annotations
 
-import ast
 import contextvars
 import os
 import shutil
@@ -128,19 +128,14 @@ class WarmKernel:
             raise RuntimeError(f"warm kernel: {content.get('ename')}: {content.get('evalue')}")
         return content
 
-    def reset(self) -> None:
-        """Bring the kernel back to a fresh kernel's state (starting it if needed)."""
-        self.started()
-        self.run_silently(kernel_reset.RESET_CALL)
+    def reset(self, reads: str | None = None) -> None:
+        """Bring the kernel back to a fresh kernel's state (starting it if needed).
 
-    def trace(self) -> str | None:
-        """The finished run's trace of reads (JSON text), or None when none was recorded."""
-        content = self.run_silently("", user_expressions={"trace": kernel_reset.TRACE_EXPRESSION})
-        result = content.get("user_expressions", {}).get("trace", {})
-        if result.get("status") != "ok":
-            return None
-        text = ast.literal_eval(result["data"]["text/plain"])
-        return None if text == "null" else text
+        ``reads``: the run's declared data products (JSON text), served by the kernel's loaders
+        during the run; None lets them compute as usual.
+        """
+        self.started()
+        self.run_silently(kernel_reset.reset_call(reads))
 
     def shutdown(self) -> None:
         """Stop the kernel (:meth:`started` starts a new one); call it inside :attr:`context`."""
@@ -159,10 +154,13 @@ class WarmEngine(NBClientEngine):
     """papermill's nbclient engine on a :class:`WarmKernel` passed as ``warm_kernel=``."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, warm_kernel: WarmKernel | None = None, **kwargs):
+    def execute_managed_notebook(cls, nb_man, kernel_name, warm_kernel: WarmKernel | None = None,
+                                 reads: str | None = None, **kwargs):
         if warm_kernel is None:
+            if reads is not None:
+                raise ValueError("declared reads are served by a warm kernel: pass warm_kernel= too")
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-        warm_kernel.reset()
+        warm_kernel.reset(reads)
         try:
             result = super().execute_managed_notebook(nb_man, kernel_name, km=warm_kernel.km, **kwargs)
         except Exception:

@@ -12,8 +12,9 @@
   ``aimaq data add`` (or another ``AIMAQ_DATA_DIR``, an edited notebook, a new library) the
   keys differ until ``aimaq run`` has brought the runs up to date.
 
-The keys come from the pipeline through one call, :func:`_current_keys`, so that the book and
-the runner can never disagree on what "the same inputs" means.
+The keys come from the pipeline's one public call, :func:`analysis.pipeline.current_keys` (the
+same :func:`~analysis.pipeline.runner.plan_runs` the runner keys its runs with), so that the book
+and the runner can never disagree on what "the same inputs" means.
 
 Examples
 --------
@@ -59,17 +60,11 @@ def no_run_in_progress(build_dir: Path):
 
 
 def _current_keys(runs, root: Path, manifest_path: Path, data_dir: Path, build_dir: Path) -> dict:
-    """{page: the cache key the pipeline gives the run today}, or {page: None} for a missing notebook.
+    """The pipeline's :func:`~analysis.pipeline.runner.current_keys` (this name is kept for
+    tests/test_reliability.py, which calls it with positional arguments)."""
+    from analysis.pipeline.runner import current_keys
 
-    The one place that asks the pipeline for keys (switch to ``analysis.pipeline.current_key``
-    once the pipeline exports it).
-    """
-    from analysis.pipeline.manifest import load_manifest
-    from analysis.pipeline.runner import Paths, plan_jobs
-
-    paths = Paths.resolve(root, manifest_path, data_dir, build_dir)
-    manifest = load_manifest(paths.manifest)
-    return {run.page: (job.key if job is not None else None) for run, job, _ in plan_jobs(manifest, runs, paths)}
+    return current_keys(runs, root=root, manifest=manifest_path, data_dir=data_dir, build_dir=build_dir)
 
 
 def _expected_runs(edition: int, manifest_path: Path, statuses: dict):
@@ -116,7 +111,9 @@ def stale_runs(edition: int, *, root: Path | None = None, build_dir: Path | None
     except (OSError, ValueError, KeyError, TypeError) as error:
         return [f"{status_file}: not a status file written by aimaq run ({error}); {rerun}"]
     runs = _expected_runs(edition, manifest_path, statuses)
-    keys = _current_keys(runs, root, manifest_path, data_dir, build_dir)
+    from analysis.pipeline.runner import current_keys
+
+    keys = current_keys(runs, root=root, manifest=manifest_path, data_dir=data_dir, build_dir=build_dir)
     problems = []
     for run in runs:
         entry = statuses.get(run.page)

@@ -52,22 +52,19 @@ class Job:
     preload: tuple[str, ...] = ()
     timeout: int = 1800
     notebook_source: str | None = None  # the bytes the key was computed on (default: read the path)
-    reads_key: str | None = None  # the key without the observations (the runner's; see cache.py)
+    # The declared data products the run's loaders serve (JSON, analysis.pipeline.products.serving_spec);
+    # None: the run declares nothing and its loaders compute as usual.
+    reads: str | None = None
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Result of executing a job: the normalised notebook JSON, its status and the trace of its reads.
-
-    ``trace`` is the JSON text of :meth:`analysis.data.trace.Trace.to_json`, or None when the
-    run's reads could not be traced (then it is keyed on the whole data only).
-    """
+    """Result of executing a job: the normalised notebook JSON and its status."""
 
     key: str
     status: str  # "ok" | "failed"
     notebook: str | None
     error: str | None = None
-    trace: str | None = None
 
 
 def normalise(nb: nbformat.NotebookNode, input_name: str, output_name: str,
@@ -173,7 +170,7 @@ def execute(job: Job, kernel: WarmKernel) -> Outcome:
 
 
 def _execute(job: Job, kernel: WarmKernel) -> Outcome:
-    error = trace = None
+    error = None
     with tempfile.TemporaryDirectory(prefix="aimaq-nb-") as scratch:
         source = Path(job.notebook_path)
         if job.notebook_source is not None:
@@ -184,8 +181,8 @@ def _execute(job: Job, kernel: WarmKernel) -> Outcome:
             papermill.execute_notebook(
                 str(source), str(output), parameters=dict(job.parameters), engine_name=ENGINE_NAME,
                 request_save_on_cell_execute=False, kernel_name=KERNEL_NAME, progress_bar=False,
-                log_output=False, start_timeout=60, execution_timeout=job.timeout, warm_kernel=kernel)
-            trace = kernel.trace()
+                log_output=False, start_timeout=60, execution_timeout=job.timeout, warm_kernel=kernel,
+                reads=job.reads)
         except papermill.PapermillExecutionError:
             pass  # the failed notebook is written; its status says so
         except Exception as exc:  # a dead or timed-out kernel (the engine has stopped it)
@@ -198,7 +195,7 @@ def _execute(job: Job, kernel: WarmKernel) -> Outcome:
     status = "failed" if error else status_of(nb)
     if status == "failed" and error is None:
         error = error_of(nb)
-    return Outcome(job.key, status, dumps(nb), error, trace if status == "ok" else None)
+    return Outcome(job.key, status, dumps(nb), error)
 
 
 _local = threading.local()

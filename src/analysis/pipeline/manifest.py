@@ -10,7 +10,8 @@ and ``data_dir = ""`` (the notebooks' default), so an executed notebook never
 records an absolute path.
 
 The manifest also drives the book's table of contents: each run has a page
-path (``convergence``, ``regions/KZ-43``) and a part.
+path (``convergence``, ``regions/KZ-43``) and a part. A template may declare the
+data products its runs read (``reads:``, see :mod:`analysis.pipeline.products`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ class Run:
         Book page path (``regions/KZ-43``).
     part : str
         Book part the page belongs to.
+    reads : tuple, optional
+        The data products the manifest declares for the run, as ``((product, columns or None), ...)``
+        (see :mod:`analysis.pipeline.products`; the notebook's metadata may declare more).
     """
 
     edition: int
@@ -69,6 +73,7 @@ class Run:
     parameters: Mapping[str, Any]
     page: str
     part: str
+    reads: tuple = field(default=(), compare=False)
 
     @property
     def output_path(self) -> str:
@@ -158,7 +163,7 @@ class Manifest:
                 parameters["data_dir"] = ""
                 page = template["page"].format(**parameters)
                 runs.append(
-                    Run(edition, template["notebook"], parameters, page, template["part"])
+                    Run(edition, template["notebook"], parameters, page, template["part"], template["reads"])
                 )
         return runs
 
@@ -303,9 +308,9 @@ def _check_template(template: Any, index: int, path: Path) -> dict[str, Any]:
     where = f"runs[{index}]"
     if not isinstance(template, dict):
         raise ManifestError(path, where, template, "a mapping with notebook, page and part")
-    unknown = set(template) - {"notebook", "foreach", "page", "part"}
+    unknown = set(template) - {"notebook", "foreach", "page", "part", "reads"}
     if unknown:
-        raise ManifestError(path, where, sorted(unknown), "only notebook, foreach, page, part")
+        raise ManifestError(path, where, sorted(unknown), "only notebook, foreach, page, part, reads")
     notebook = template.get("notebook")
     if not isinstance(notebook, str) or not re.match(r"^[a-z0-9_]+\.ipynb$", notebook):
         raise ManifestError(path, f"{where}.notebook", notebook, "a notebook file name like 'x.ipynb'")
@@ -322,4 +327,7 @@ def _check_template(template: Any, index: int, path: Path) -> dict[str, Any]:
     part = template.get("part")
     if not isinstance(part, str) or not re.match(r"^[a-z0-9_]+$", part):
         raise ManifestError(path, f"{where}.part", part, "a part id like 'regions'")
-    return {"notebook": notebook, "foreach": kind, "page": page, "part": part}
+    from analysis.pipeline.products import parse_reads
+
+    reads = tuple(parse_reads(template.get("reads"), path, f"{where}.reads").items())
+    return {"notebook": notebook, "foreach": kind, "page": page, "part": part, "reads": reads}

@@ -2,7 +2,7 @@
 
 This module runs *inside* the ipykernel that :mod:`analysis.pipeline.engine`
 keeps between runs; the engine only sends one-line calls of its functions
-(:data:`PRELOAD_CALL`, :data:`RESET_CALL`, :data:`TRACE_EXPRESSION`).
+(:data:`PRELOAD_CALL`, :func:`reset_call`).
 
 * :func:`preload` imports the modules named in the kernel's
   ``AIMAQ_KERNEL_PRELOAD`` environment variable (comma-separated) and records
@@ -12,7 +12,10 @@ keeps between runs; the engine only sends one-line calls of its functions
   parameters and warning filters (and their "already shown" registries)
   restored, environment and working directory restored, and IPython's own
   ``reset(new_session=True)``: empty user namespace, history, ``Out`` and
-  execution count 1. Modules stay imported: that is the saving.
+  execution count 1. Modules stay imported: that is the saving. It then tells
+  the loaders of :mod:`analysis.data` which data products the run declared
+  (:func:`analysis.data.products.serve`); a run that declares nothing is served
+  nothing and its loaders compute as usual.
 
 Examples
 --------
@@ -38,10 +41,25 @@ from dataclasses import dataclass
 PRELOAD_VARIABLE = "AIMAQ_KERNEL_PRELOAD"
 #: The code the engine runs once after starting a kernel.
 PRELOAD_CALL = "import analysis.pipeline.reset; analysis.pipeline.reset.preload()"
-#: The code the engine runs (silently, no history) before every run.
+#: The code the engine runs (silently, no history) before a run that declares nothing.
 RESET_CALL = "import analysis.pipeline.reset; analysis.pipeline.reset.reset()"
-#: A user expression the engine evaluates after a run: the run's trace of reads (JSON text or "null").
-TRACE_EXPRESSION = '__import__("analysis.pipeline.reset").pipeline.reset.finish_trace()'
+
+
+def reset_call(reads: str | None = None) -> str:
+    """The code the engine runs before a run: :func:`reset` given the run's declared reads (JSON text).
+
+    The JSON text travels as a Python string literal (``repr``), never as code.
+
+    >>> reset_call(None) == RESET_CALL
+    True
+    >>> print(reset_call('{"a": 1}'))
+    import analysis.pipeline.reset; analysis.pipeline.reset.reset('{"a": 1}')
+    """
+    if reads is None:
+        return RESET_CALL
+    if not isinstance(reads, str):
+        raise TypeError("reads: the JSON text of analysis.pipeline.products.serving_spec")
+    return f"import analysis.pipeline.reset; analysis.pipeline.reset.reset({reads!r})"
 
 
 @dataclass(frozen=True)
@@ -101,8 +119,8 @@ def preload() -> None:
     gc.freeze()
 
 
-def reset() -> None:
-    """Return the kernel to the state :func:`preload` recorded, and start recording the run's reads."""
+def reset(reads: str | None = None) -> None:
+    """Return the kernel to the state :func:`preload` recorded; the loaders serve ``reads`` (None: nothing)."""
     if _state is None:
         raise RuntimeError("analysis.pipeline.reset.reset() before preload(): not a warm kernel")
     restore(_state)
@@ -111,16 +129,7 @@ def reset() -> None:
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=True)  # fresh namespace, history, Out, execution count 1
-    trace = sys.modules.get("analysis.data.trace")
-    if trace is None:
-        try:
-            trace = importlib.import_module("analysis.data.trace")
-        except ImportError:
-            return
-    trace.start()
+    if reads is not None or "analysis.data.products" in sys.modules:
+        from analysis.data import products
 
-
-def finish_trace() -> str:
-    """The JSON text of the finished run's trace of reads, or ``"null"`` when none was recorded."""
-    trace = sys.modules.get("analysis.data.trace")
-    return "null" if trace is None else trace.finish()
+        products.serve(reads)

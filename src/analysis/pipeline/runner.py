@@ -6,12 +6,14 @@ One build:
    the same tree fails fast instead of interleaving writes; the lock dies with
    the process, so a ``kill -9`` never leaves it stuck) and removes temporary
    files a killed build left behind;
-2. expands the manifest for the chosen editions and computes each run's
-   content key and reads key (:mod:`analysis.pipeline.cache`);
-3. serves hits from the cache (status ``cached``): a content-key hit at once,
-   else a run whose stored trace of reads still holds on today's data
-   (:mod:`analysis.data.trace`); sends the rest to an executor (status ``ok``
-   or ``failed``);
+2. expands the manifest for the chosen editions, computes the data products
+   the runs declare as files with their hashes (:mod:`analysis.pipeline.products`)
+   and each run's key (:func:`plan_runs`: notebook, parameters, library and
+   installed environment, and the hashes of its declared products; a run that
+   declares nothing is keyed on its edition's whole data slice);
+3. serves hits from the cache (status ``cached``) and sends the rest to an
+   executor (status ``ok`` or ``failed``); a declared run's loaders serve only
+   its declared products;
 4. writes every successful notebook to the cache first and then to
    ``_build/runs/<edition>/<page>.ipynb``, both atomically, and rewrites
    ``status.json`` after every finished run. A failed run's notebook goes to
@@ -30,11 +32,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.pipeline import products as declared
 from analysis.pipeline.cache import (TRACED_FILES, Cache, atomic_write, data_fingerprints,
                                      library_fingerprint, run_key, sweep_temporaries)
 from analysis.pipeline.executors import get_executor
 from analysis.pipeline.kernel import Job, Outcome, relative_to
-from analysis.pipeline.manifest import Manifest, Run, load_manifest, project_root
+from analysis.pipeline.manifest import Manifest, ManifestError, Run, load_manifest, project_root
 from analysis.pipeline.status import RunStatus, counts, write_statuses
 
 
@@ -79,29 +82,75 @@ class Paths:
         return cls(root, manifest.resolve(), data_dir.resolve(), build_dir.resolve())
 
 
-def plan_jobs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tuple[Run, Job | None, str | None]]:
-    """Pair each run with its job (None and an error if the notebook is missing)."""
+def plan_runs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tuple[Run, Job | None, str | None]]:
+    """Pair each run with its job (None and an error if the notebook or its declaration is wrong).
+
+    The one place that says what "the same inputs" means: the runner, ``aimaq verify`` and
+    the book's freshness check (:func:`current_keys`) all key runs here. Computes the data
+    products the runs declare (files under ``<build>/products/``, reused while their inputs
+    are unchanged) before any run.
+    """
     runs = list(runs)
     library = library_fingerprint()
     editions = sorted({run.edition for run in runs})
-    data_keys = data_fingerprints(paths.data_dir, editions)
+    data_keys = data_fingerprints(paths.data_dir, editions + [None])
     static_keys = data_fingerprints(paths.data_dir, editions, without=TRACED_FILES)
     env = {"AIMAQ_DATA_DIR": str(paths.data_dir)}
-    planned = []
+    sources: list[tuple] = []  # per run: (notebook bytes, declared reads or None, error)
     for run in runs:
         notebook = manifest.notebooks_dir / run.notebook
         if not notebook.is_file():
-            planned.append((run, None, f"notebook not found: {relative_to(notebook, paths.root)}"))
+            sources.append((None, None, f"notebook not found: {relative_to(notebook, paths.root)}"))
             continue
         source = notebook.read_bytes()
-        key = run_key(source, run.parameters, data_keys[run.edition], library)
+        try:
+            reads = declared.merge_reads(dict(run.reads), declared.notebook_reads(source, notebook))
+            if reads is not None:
+                reads = declared.with_always_declared(declared.expand_index(reads, paths.data_dir))
+        except (ManifestError, OSError, ValueError) as error:
+            sources.append((source, None, f"{run.notebook}: declared reads: {error}"))
+            continue
+        sources.append((source, reads, None))
+    wanted: dict[int, set[str]] = {}
+    for run, (_, reads, _) in zip(runs, sources):
+        wanted.setdefault(run.edition, set()).update(reads or ())
+    made, failed = {}, {}
+    for edition, names in wanted.items():
+        made[edition], failed[edition] = declared.edition_products(
+            edition, names, paths.data_dir, paths.build_dir / "products",
+            {"slice": data_keys[edition], "whole": data_keys[None], "library": library})
+    planned = []
+    for run, (source, reads, error) in zip(runs, sources):
+        broken = sorted(set(reads or ()) & set(failed.get(run.edition, {})))
+        if error is None and broken:
+            error = f"data product {broken[0]} of edition {run.edition}: {failed[run.edition][broken[0]]}"
+        if error is not None:
+            planned.append((run, None, error))
+            continue
+        notebook = manifest.notebooks_dir / run.notebook
+        if reads is None:  # undeclared: unrestricted, keyed on the edition's whole data slice
+            data, spec = data_keys[run.edition], None
+        else:
+            data = declared.declared_data_key(static_keys[run.edition], reads, made[run.edition])
+            spec = declared.serving_spec(run.edition, paths.data_dir, reads, made[run.edition], run.label)
+        key = run_key(source, run.parameters, data, library)
         job = Job(key=key, notebook_path=str(notebook), notebook_source=source.decode("utf-8"),
                   notebook_name=relative_to(notebook, paths.root), output_name=run.output_path,
                   parameters=_injected(run.parameters), cwd=str(paths.root), root=str(paths.root),
-                  env=env, preload=manifest.preload,
-                  reads_key=run_key(source, run.parameters, static_keys[run.edition], library))
+                  env=env, preload=manifest.preload, reads=spec)
         planned.append((run, job, None))
     return planned
+
+
+def current_keys(runs: Iterable[Run], *, root=None, manifest=None, data_dir=None, build_dir=None,
+                 providers=None) -> dict[str, str | None]:
+    """``{page: the key the pipeline gives the run today}`` (None: its notebook or declaration is wrong).
+
+    The public question "is this executed notebook made from today's inputs?" asks this.
+    """
+    paths = Paths.resolve(root, manifest, data_dir, build_dir)
+    loaded = load_manifest(paths.manifest, providers=providers)
+    return {run.page: (job.key if job is not None else None) for run, job, _ in plan_runs(loaded, runs, paths)}
 
 
 def _injected(parameters) -> dict:
@@ -175,7 +224,7 @@ def run_pipeline(editions: Iterable[int] | None = None, *, jobs: int | None = No
     try:
         sweep_temporaries(paths.build_dir)
         cache = Cache(paths.build_dir / "cache")
-        planned = plan_jobs(loaded, runs, paths)
+        planned = plan_runs(loaded, runs, paths)
         result = _execute(planned, cache, paths, chosen, jobs, keep_going, executor, scheduler,
                           use_cache, progress)
     finally:
@@ -204,7 +253,6 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
 
     pending: list[tuple[Run, Job]] = []
     stop = False
-    replayed: dict = {}  # loader results already verified in this build, shared by all runs
     for run, job, error in planned:
         if job is None:
             record(run, RunStatus(run.edition, run.page, run.notebook, run.parameters, "failed",
@@ -212,8 +260,6 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
             stop = stop or not keep_going
             continue
         hit = cache.get(job.key) if use_cache else None
-        if hit is None and use_cache:
-            hit = _still_valid(cache, job, paths, replayed)
         if hit is not None:
             _publish(_output(paths, run), hit)
             record(run, RunStatus(run.edition, run.page, run.notebook, run.parameters, "cached", job.key),
@@ -233,7 +279,7 @@ def _execute(planned, cache, paths, editions, jobs, keep_going, executor, schedu
             for outcome in pool.submit_all(unique):
                 executed += 1
                 for run, job in runs_by_key[outcome.key]:
-                    record(run, _store(outcome, run, cache, paths, job.reads_key))
+                    record(run, _store(outcome, run, cache, paths))
                 if outcome.status == "failed" and not keep_going:
                     pool.cancel()
                     break
@@ -246,31 +292,10 @@ def _output(paths: Paths, run: Run) -> Path:
     return paths.build_dir / Path(run.output_path).relative_to("_build")
 
 
-def _still_valid(cache: Cache, job: Job, paths: Paths, replayed: dict) -> bytes | None:
-    """The stored notebook of this run if its trace of reads holds on today's data (see cache.py).
-
-    Served, it is also stored under today's content key, so the next build finds it at once.
-    """
-    stored = cache.get_trace(job.reads_key) if job.reads_key else None
-    if stored is None:
-        return None
-    from analysis.data import trace  # the library, only when a trace has to be checked
-
-    calls_json, entry = stored
-    calls = trace.loads(calls_json)
-    notebook = cache.get(entry) if calls is not None else None
-    if notebook is None or not trace.replay(calls, paths.data_dir, replayed):
-        return None
-    cache.put(job.key, notebook)
-    return notebook
-
-
-def _store(outcome: Outcome, run: Run, cache: Cache, paths: Paths, reads_key: str | None) -> RunStatus:
+def _store(outcome: Outcome, run: Run, cache: Cache, paths: Paths) -> RunStatus:
     data = outcome.notebook.encode("utf-8") if outcome.notebook is not None else None
     if outcome.status == "ok":
         cache.put(outcome.key, data)          # cache first: an output always has its entry
-        if outcome.trace is not None and reads_key:
-            cache.put_trace(reads_key, outcome.trace, outcome.key)
         _publish(_output(paths, run), data)
         return RunStatus(run.edition, run.page, run.notebook, run.parameters, "ok", outcome.key)
     if data is not None:

@@ -234,7 +234,7 @@ def verify(notebook: str | None = None, region: str | None = None,
     """
     from analysis.pipeline.executors import get_executor
     from analysis.pipeline.manifest import load_manifest
-    from analysis.pipeline.runner import Paths, _output, plan_jobs
+    from analysis.pipeline.runner import Paths, _output, plan_runs
 
     started = time.perf_counter()
     paths = Paths.resolve(root, manifest, data_dir, build_dir)
@@ -253,7 +253,7 @@ def verify(notebook: str | None = None, region: str | None = None,
     for year in editions:
         published_keys.update({(year, page): s.key for page, s in read_statuses(year, paths.build_dir).items()})
     jobs_to_run, labels = [], {}
-    for run, job, error in plan_jobs(loaded, runs, paths):
+    for run, job, error in plan_runs(loaded, runs, paths):
         if job is None:
             report.errors[run.label] = error
             continue
