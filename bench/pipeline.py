@@ -22,9 +22,9 @@ the benchmark do not count as changes.
 - **incremental**: one observation of the latest edition edited in the data
   copy (its checksum in ``datapackage.json`` updated), then ``run_pipeline``.
   The observation is the first sub-national row of that year in file order
-  (a preliminary GRP figure, the kind BNS revises): the runs whose loaded
-  tables it changes are executed, the others are served through their traces
-  (:mod:`analysis.data.trace`).
+  (a preliminary GRP figure, the kind BNS revises): the runs that declared a
+  column it changes are executed, the others keep their keys and are served
+  from the cache (:mod:`analysis.pipeline.products`).
 - **incremental-shown**: then one more edit, of a figure every region page of
   the latest edition shows and ranks (a region's money income in that year):
   the heavy case, reported without a goal of its own.
