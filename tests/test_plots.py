@@ -342,3 +342,16 @@ def test_programme_figures_translated():
         assert_no_english(texts)
         assert any(t.startswith(gettext("Placebo regions", lang)) for t in texts) and gettext("Converging", lang) in texts
         assert "≤ -2" in texts and "≥ 2" in texts  # binned endpoints are marked
+
+
+def test_the_phone_zoom_of_the_stylesheet_keeps_the_smallest_figure_text_at_9_px():
+    """book/_static/aimaq.css shrinks figures on a phone by one factor; 8 pt at the PNG's dpi must stay >= 9 px."""
+    import re
+    from pathlib import Path
+
+    from analysis.plots._common import DPI, MIN_FONT
+
+    css = (Path(__file__).resolve().parents[1] / "book" / "_static" / "aimaq.css").read_text(encoding="utf-8")
+    zooms = [float(z) for z in re.findall(r"\.cell_output > img \{[^}]*zoom:\s*([0-9.]+)", css)]
+    assert zooms, "aimaq.css: no zoom rule for figures on narrow screens"
+    assert all(MIN_FONT * DPI / 72 * z >= 9.0 for z in zooms), (MIN_FONT, DPI, zooms)

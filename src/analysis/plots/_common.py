@@ -38,9 +38,10 @@ ACCENT = "#D55E00"
 MUTED = "#8a8a8a"
 NATIONAL = "#2c3e50"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442")
-#: Smallest font size of any text in a figure, in points. Figures are shown at most about
-#: 1.6 times smaller than drawn on a 400 px phone (see ``book/_static``), so 8 pt stays >= 9 CSS px
-#: when the figure is 7 in wide or less.
+#: Smallest font size of any text in a figure, in points (12.2 px of the PNG at :data:`DPI`). On a
+#: narrow screen the book shows a figure at 0.74 of its natural size and no smaller, scrolling
+#: sideways in its own box if need be (``book/_static/aimaq.css``), so 8 pt stays >= 9 CSS px on a
+#: phone; ``tests/test_plots_browser.py`` measures it in Chromium.
 MIN_FONT = 8.0
 
 _RC = {
