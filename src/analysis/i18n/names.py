@@ -182,6 +182,28 @@ def region_form(code: str, lang: str, case: str, data_dir: str | None = None) ->
     return row[case]
 
 
+#: Kazakh vowels by harmony class (back: а о ұ ы у я ё; front: ә ө ү і е и ю э)
+_KK_BACK, _KK_FRONT = set("аоұыуяё"), set("әөүіеиюэ")
+#: case endings after a final vowel (the possessive -ы/-і of "облысы", "қаласы"): (back, front)
+_KK_AFTER_VOWEL = {"nom": ("", ""), "gen": ("ның", "нің"), "dat": ("на", "не"), "loc": ("нда", "нде")}
+
+
+def kazakh_case(name: str, case: str) -> str:
+    """A Kazakh name ending in a vowel (``… облысы``, ``… қаласы``) in ``case``, by vowel harmony.
+
+    The ending follows the last vowel of the name: back vowels take -ның/-на/-нда, front vowels
+    -нің/-не/-нде. ``region_forms.csv`` stores the forms; a test checks them against this rule.
+
+    >>> kazakh_case("Қызылорда облысы", "gen"), kazakh_case("Шу өңірі", "loc")
+    ('Қызылорда облысының', 'Шу өңірінде')
+    """
+    vowels = [ch for ch in name.casefold() if ch in _KK_BACK | _KK_FRONT]
+    if not vowels or name.casefold()[-1] not in _KK_BACK | _KK_FRONT:
+        raise ValueError(f"{name!r}: kazakh_case handles names ending in a vowel (a possessive -ы/-і)")
+    back, front = _KK_AFTER_VOWEL[case]
+    return name + (back if vowels[-1] in _KK_BACK else front)
+
+
 #: each language's alphabet, in dictionary order (letters not listed sort after, by code point)
 ALPHABETS = {
     "kk": "а ә б в г ғ д е ё ж з и й к қ л м н ң о ө п р с т у ұ ү ф х һ ц ч ш щ ъ ы і ь э ю я".split(),
