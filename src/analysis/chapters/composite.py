@@ -91,6 +91,8 @@ class CompositeChapter:
     changes: pd.DataFrame = field(repr=False)    # region, rank_previous, rank, change, main_reason
     cohesion: pd.DataFrame = field(repr=False)   # share_below_threshold by year (stable basis)
     cohesion_units: int = 0
+    #: units of the edition's map with no figure in the index year (not ranked, named on the page)
+    unranked: tuple[str, ...] = ()
     cohesion_share: float = COHESION_SHARE
     move_places: int = MOVE_PLACES
 
@@ -120,7 +122,7 @@ class CompositeChapter:
             "index_year": self.index_year, "regions_count": len(t), "selected_count": len(self.selected),
             "selection_threshold": self.threshold, "selection_share_of_mean": self.threshold_share,
             "robust_share": self.min_share, "draws": self.sensitivity.draws,
-            "draws_on_scale": self.selection.draws_used,
+            "draws_on_scale": self.selection.draws_used, "unranked_count": len(self.unranked),
             "top_region": self.top, "bottom_region": self.bottom,
             "top_composite": float(t["composite"].iloc[0]), "bottom_composite": float(t["composite"].iloc[-1]),
         }
@@ -212,6 +214,8 @@ def composite_index_chapter(edition: Edition) -> CompositeChapter:
         previous = index.build_index(panel, previous_fw, result.year, national=national)
         previous_check = index.coherence(previous)
     cohesion, units = _cohesion(edition)
+    present = set(result.table.index) | set(result.excluded)
+    unranked = tuple(sorted(set(panel["region"]) - present))
     return CompositeChapter(
         edition=edition, index_year=result.year, framework=framework, result=result, coherence=checks,
         sensitivity=uncertainty, selection=selection,
@@ -219,5 +223,5 @@ def composite_index_chapter(edition: Edition) -> CompositeChapter:
         mean_score=float(np.mean(composite)), min_share=float(selection.min_share),
         discussed=ends_and_selected(result.table["rank"], selection.selected, framework.focus_regions),
         previous_result=previous, previous_coherence=previous_check, changes=_changes(result, previous),
-        cohesion=cohesion, cohesion_units=units,
+        cohesion=cohesion, cohesion_units=units, unranked=unranked,
     )

@@ -107,6 +107,13 @@ def _framework_section(ch) -> None:
     table(rows, [Column("pillar", N_("Pillar"), "message"), Column("indicator", N_("Indicator"), "indicator"),
                  Column("direction", N_("Direction"), "message"),
                  Column("weight", N_("Weight in the composite"), "percent", decimals=0)])
+    if ch.unranked:
+        compose(Plural("{regions} has no figures for {year} within its borders of {map_year} and is not ranked.",
+                       "{regions} have no figures for {year} within their borders of {map_year} and are not ranked.",
+                       len(ch.unranked),
+                       {"regions": _listed([_region_first(ch.unranked[0], ch.edition.data_dir)]
+                                           + [Region(c, ch.edition.data_dir) for c in ch.unranked[1:]]),
+                        "year": str(ch.index_year), "map_year": str(ch.edition.year)}))
     paragraph(N_("Each indicator is rescaled so that the lowest region scores 0 and the highest 1 (where less is "
                  "better, the reverse); a pillar is the average of its indicators, and the composite score is the "
                  "average of the pillars. Amounts in tenge are nominal: they are compared across regions within one "
