@@ -17,9 +17,10 @@ from test_programmes_sim import simulate_panel
 NAN = math.nan
 
 
-def _facts(applicable=2, significant=0, pos=0, neg=0, pretrends=False, credible=True):
+def _facts(applicable=2, significant=0, pos=0, neg=0, pretrends=False, credible=True, dose=False):
     return {"applicable": applicable, "significant": significant, "significant_positive": pos,
-            "significant_negative": neg, "pretrends_rejected": pretrends, "comparison_credible": credible}
+            "significant_negative": neg, "pretrends_rejected": pretrends, "comparison_credible": credible,
+            "dose_design": dose}
 
 
 @pytest.mark.parametrize("facts, verdict", [
@@ -46,6 +47,8 @@ def test_synth_fit_rule(rmspe, gap, verdict):
     (_facts(applicable=0, credible=False), "evidence.not_rated"),
     (_facts(pretrends=True, credible=False), "evidence.level2"),
     (_facts(credible=True), "evidence.level3"),
+    (_facts(credible=True, dose=True), "evidence.level3_dose"),
+    (_facts(pretrends=True, credible=False, dose=True), "evidence.level2"),
     (_facts(credible=False), "evidence.level2"),
 ])
 def test_evidence_rules(facts, level):

@@ -32,6 +32,8 @@ __all__ = [
     "TABLES",
     "PROGRAMME_RULES",
     "SYNTH_FIT_RULES",
+    "SYNTH_CV_RULES",
+    "HONEST_RULES",
     "EVIDENCE_RULES",
     "CONVERGENCE_RULES",
     "decide",
@@ -98,12 +100,33 @@ SYNTH_FIT_RULES: tuple[Rule, ...] = (
     Rule("synth.good_fit"),
 )
 
+#: Synthetic control with V chosen by cross-validation (Abadie, Diamond and Hainmueller 2015) beside
+#: the plain fit. The verdict uses the plain fit: its V fits the whole pre-period and its placebos
+#: rank the gap; the cross-validated fit is the check. Facts: ``cv_same_sign`` (its mean gap has the
+#: sign of the plain fit's) and ``cv_fit_good`` (it passes :data:`SYNTH_FIT_RULES`).
+SYNTH_CV_RULES: tuple[Rule, ...] = (
+    Rule("synth_cv.agrees", (("cv_same_sign", "==", True), ("cv_fit_good", "==", True))),
+    Rule("synth_cv.poor_fit", (("cv_fit_good", "==", False),)),
+    Rule("synth_cv.differs"),
+)
+
+#: Sensitivity to violations of parallel trends (Rambachan and Roth 2023, relative magnitudes).
+#: ``breakdown_rm`` is the smallest Mbar at which the identified set of the mean post-start effect
+#: includes zero: the estimate keeps its sign unless the trend difference changes after the start by
+#: more than Mbar times its largest change before. Mbar >= 1 means the sign survives a violation as
+#: large as any seen before the start.
+HONEST_RULES: tuple[Rule, ...] = (
+    Rule("honest.robust", (("breakdown_rm", ">=", 1.0),)),
+    Rule("honest.fragile"),
+)
+
 #: Strength of evidence on the Maryland Scientific Methods Scale (levels 1–5, as the UK What Works
 #: Centre for Local Economic Growth rates evaluations), from the design that was possible here.
 #: Levels 4 and 5 need (quasi-)random assignment, which no programme in these data has.
 EVIDENCE_RULES: tuple[Rule, ...] = (
     Rule("evidence.not_rated", (("applicable", "==", 0),)),
     Rule("evidence.level2", (("pretrends_rejected", "==", True),)),
+    Rule("evidence.level3_dose", (("dose_design", "==", True), ("comparison_credible", "==", True))),
     Rule("evidence.level3", (("comparison_credible", "==", True),)),
     Rule("evidence.level2"),
 )
@@ -128,6 +151,8 @@ CONVERGENCE_RULES: tuple[Rule, ...] = (
 TABLES: dict[str, tuple[Rule, ...]] = {
     "programme": PROGRAMME_RULES,
     "synth": SYNTH_FIT_RULES,
+    "synth_cv": SYNTH_CV_RULES,
+    "honest": HONEST_RULES,
     "evidence": EVIDENCE_RULES,
     "convergence": CONVERGENCE_RULES,
 }

@@ -18,16 +18,23 @@ import numpy as np
 import pandas as pd
 
 from analysis.chapters.decision import (
-    ALPHA, EVIDENCE_RULES, MIN_TREATED_FOR_ANALYTIC, MIN_TREATED_FOR_BOOTSTRAP, PROGRAMME_RULES,
-    SYNTH_FIT_RULES, decide,
+    ALPHA, EVIDENCE_RULES, HONEST_RULES, MIN_TREATED_FOR_ANALYTIC, MIN_TREATED_FOR_BOOTSTRAP, PROGRAMME_RULES,
+    SYNTH_CV_RULES, SYNTH_FIT_RULES, decide,
 )
 from analysis.chapters.edition import Edition
 from analysis.programmes import evaluate_programme
 
-__all__ = ["Estimate", "Caveat", "estimate_rows", "ProgrammeChapter", "programme_chapter", "programme_facts", "OUTCOME"]
+__all__ = ["Estimate", "Caveat", "estimate_rows", "ProgrammeChapter", "programme_chapter", "programme_facts", "OUTCOME",
+           "TRANSFORM", "HONEST_MBAR"]
 
-#: the outcome every programme page estimates effects on
-OUTCOME = "grp_per_capita_rel"
+#: the outcome every programme page estimates effects on: real GRP per capita (constant 2015 prices,
+#: chain-linked from BNS's volume index), in natural logs, so an effect of 0.05 is about +5 % and
+#: price changes (oil prices above all) do not pass for programme effects
+OUTCOME = "grp_per_capita_real"
+TRANSFORM = "log"
+#: the relative-magnitudes bounds the page shows: post-start violations up to Mbar times the
+#: largest pre-start change (Rambachan and Roth 2023 report Mbar = 0.5, 1, 2)
+HONEST_MBAR = (0.5, 1.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,13 @@ class ProgrammeChapter:
     evidence: str
     caveats: tuple[Caveat, ...]
     evaluation: object = field(repr=False, compare=False)  # the estimator results, for the figures
+    honest: pd.DataFrame | None = field(default=None, repr=False)  # m, lower, upper, restriction, includes_zero
+    breakdown: float = math.nan  # smallest Mbar whose identified set of the mean effect includes zero
+    honest_verdict: str | None = None  # HONEST_RULES key (None: no event study)
+    synth_cv: object = field(default=None, repr=False, compare=False)  # SynthResult with V by cross-validation
+    synth_cv_placebo_p: float = math.nan
+    synth_cv_verdict: str | None = None  # SYNTH_CV_RULES key
+    intensity: object = field(default=None, repr=False, compare=False)  # chapters.programme_intensity.IntensityPart
 
     def glue_values(self) -> dict:
         """The values the page glues: the names of earlier editions kept, new ones added."""
@@ -113,6 +127,22 @@ class ProgrammeChapter:
             out["synth_placebo_p"] = ev.synth_placebos.p_value
         if math.isfinite(self.pretrend_p):
             out["pretrend_p"] = self.pretrend_p
+        if self.honest is not None:
+            out["honest_breakdown_rm"] = self.breakdown
+            rm1 = self.honest[(self.honest["restriction"] == "relative_magnitudes") & (self.honest["m"] == 1.0)]
+            if len(rm1):
+                out["honest_rm1_lower"], out["honest_rm1_upper"] = float(rm1["lower"].iloc[0]), float(rm1["upper"].iloc[0])
+        if self.synth_cv is not None:
+            out["synth_cv_att"] = self.synth_cv.att
+            out["synth_cv_pre_rmspe"] = self.synth_cv.pre_rmspe
+            if math.isfinite(self.synth_cv_placebo_p):
+                out["synth_cv_placebo_p"] = self.synth_cv_placebo_p
+        if self.intensity is not None:
+            r = self.intensity.result
+            for name, est in (("dose_twfe", r.twfe), ("dose_acrt", r.acrt)):
+                out[f"{name}_estimate"], out[f"{name}_p"] = est.estimate, est.p_value
+                out[f"{name}_bootstrap_p"], out[f"{name}_randomization_p"] = est.bootstrap.p_value, est.randomization_p
+            out["dose_pretrend_p"] = r.event_study.pretrend_p_value
         out["verdict"] = self.verdict
         out["evidence"] = self.evidence
         out["applicable_count"] = sum(e.applicable for e in self.estimates)
@@ -147,7 +177,7 @@ def estimate_rows(ev, treated: int) -> list[Estimate]:
     return rows
 
 
-def programme_facts(estimates, pretrend_p: float, cs_pretrend_p: float) -> dict:
+def programme_facts(estimates, pretrend_p: float, cs_pretrend_p: float, dose_design: bool = False) -> dict:
     """The facts the programme and evidence tables read, from the estimate rows and pre-trend tests.
 
     >>> rows = [Estimate("randomization", 0.1, math.nan, math.nan, 0.01, True)]
@@ -168,6 +198,7 @@ def programme_facts(estimates, pretrend_p: float, cs_pretrend_p: float) -> dict:
         "significant_negative": sum(e.sign < 0 for e in applicable),
         "pretrends_rejected": rejected,
         "comparison_credible": (comparison and math.isfinite(pretrend_p) and not rejected) or synth_ok,
+        "dose_design": bool(dose_design),  # every region treated: doses compared, not treated with untreated
     }
 
 
@@ -185,7 +216,11 @@ def programme_chapter(edition: Edition, programme: str, *, B: int = 9999, n_perm
 
     panel = edition.panel("stable", [OUTCOME])
     ev = evaluate_programme(panel, programmes, programme, OUTCOME, regions=edition.regions(), until=edition.year,
-                            B=B, n_permutations=n_permutations, seed=seed)
+                            transform=TRANSFORM, B=B, n_permutations=n_permutations, seed=seed)
+    logged = panel.dropna(subset=[OUTCOME]).assign(**{OUTCOME: lambda d: np.log(d[OUTCOME].astype(float))})
+    from analysis.chapters.programme_intensity import intensity_part
+
+    intensity = intensity_part(edition, programme, logged, OUTCOME, B=B, n_permutations=n_permutations, seed=seed)
     table = ev.treatment.table
     treatment = table[table["status"] != "never"][["unit", "first_year", "last_year", "status"]].copy()
     treatment["first"] = treatment["first_year"].astype("Int64")
@@ -194,9 +229,17 @@ def programme_chapter(edition: Edition, programme: str, *, B: int = 9999, n_perm
     informative = ev.did.n_treated_clusters if ev.did is not None else 0
 
     estimates = tuple(estimate_rows(ev, informative))
-    pretrend_p = ev.event_study.pretrend_p_value if ev.event_study is not None else math.nan
+    event_study = ev.event_study
+    if intensity is not None:  # every region received it: the dose-response is the comparison
+        estimates, event_study = intensity.estimates, intensity.result.event_study
+        treatment = pd.DataFrame({"unit": intensity.doses["region"], "first": pd.array([intensity.first] * len(
+            intensity.doses), dtype="Int64"), "last": pd.array([intensity.last] * len(intensity.doses), dtype="Int64"),
+            "status": "treated"})
+        treated_count = informative = intensity.result.n_units
+    pretrend_p = event_study.pretrend_p_value if event_study is not None else math.nan
     cs_p = ev.att_gt.pretrend_p_value if ev.att_gt is not None else math.nan
-    facts = programme_facts(estimates, pretrend_p, cs_p)
+    honest, breakdown, honest_verdict = _honest(event_study)
+    facts = programme_facts(estimates, pretrend_p, cs_p, dose_design=intensity is not None)
     verdict = decide(PROGRAMME_RULES, facts)
     evidence = decide(EVIDENCE_RULES, facts)
 
@@ -207,14 +250,74 @@ def programme_chapter(edition: Edition, programme: str, *, B: int = 9999, n_perm
         w = ev.synth.weights[ev.synth.weights > 0.005].sort_values(ascending=False)
         donors = pd.DataFrame({"region": w.index, "weight": w.to_numpy()})
 
-    caveats = _caveats(ev, table, treated_count, informative, estimates, pretrend_p, cs_p, synth_fit)
+    synth_cv, cv_p, cv_verdict = _synth_cv(ev, logged)
+    if intensity is not None:
+        caveats = _intensity_caveats(intensity, pretrend_p)
+    else:
+        caveats = _caveats(ev, table, treated_count, informative, estimates, pretrend_p, cs_p, synth_fit)
     return ProgrammeChapter(
         edition=edition, programme=programme, kind=kind, names=names, outcome=OUTCOME, treatment=treatment,
         treated_count=treated_count, informative_count=informative, estimates=estimates, pretrend_p=pretrend_p,
         cs_pretrend_p=cs_p, synth_unit=ev.synth.treated_unit if ev.synth is not None else None,
         synth_fit=synth_fit, donors=donors, facts=tuple(facts.items()), verdict=verdict, evidence=evidence,
-        caveats=caveats, evaluation=ev,
+        caveats=caveats, evaluation=ev, honest=honest, breakdown=breakdown, honest_verdict=honest_verdict,
+        synth_cv=synth_cv, synth_cv_placebo_p=cv_p, synth_cv_verdict=cv_verdict, intensity=intensity,
     )
+
+
+def _honest(event_study):
+    """Rambachan–Roth bounds of the mean post-start effect, their breakdown value and its rule's key."""
+    from analysis.programmes import breakdown_value, event_study_bounds
+
+    if event_study is None:
+        return None, math.nan, None
+    table = event_study.table
+    inner = table[(table["rel_time"] > event_study.window[0]) & (table["rel_time"] < event_study.window[1])]
+    pre = inner.loc[inner["rel_time"] < event_study.reference, "estimate"].to_numpy(float)
+    post = inner.loc[inner["rel_time"] > event_study.reference, "estimate"].to_numpy(float)
+    if len(pre) == 0 or len(post) == 0:
+        return None, math.nan, None
+    bounds = pd.concat([
+        event_study_bounds(table, HONEST_MBAR, "relative_magnitudes", window=event_study.window, weights="average"),
+        event_study_bounds(table, (0.0,), "smoothness", window=event_study.window, weights="average"),
+    ], ignore_index=True)
+    breakdown = breakdown_value(pre, post, "relative_magnitudes", weights=np.full(len(post), 1.0 / len(post)))
+    return bounds, float(breakdown), decide(HONEST_RULES, {"breakdown_rm": breakdown})
+
+
+def _synth_cv(ev, logged: pd.DataFrame):
+    """The synthetic control again with V by cross-validation (training: first half of the pre-period)."""
+    from analysis.programmes import synth_placebos, synthetic_control_cv
+    from analysis.programmes._checks import PanelInputError
+
+    s = ev.synth
+    if s is None:
+        return None, math.nan, None
+    pre = sorted(int(t) for t in s.gap.index if t < s.treatment_time)
+    if len(pre) < 4:
+        return None, math.nan, None
+    half = len(pre) // 2
+    units = [s.treated_unit, *s.weights.index]
+    data = logged[logged["region"].isin(units) & logged["year"].between(pre[0], int(s.gap.index.max()))]
+    try:
+        cv = synthetic_control_cv(data, OUTCOME, unit="region", time="year", treated_unit=s.treated_unit,
+                                  treatment_time=s.treatment_time, training=pre[:half], validation=pre[half:],
+                                  donors=list(s.weights.index), seed=0)
+        p = synth_placebos(cv).p_value
+    except PanelInputError:
+        return None, math.nan, None
+    cv_fit = decide(SYNTH_FIT_RULES, {"synth_pre_rmspe": cv.pre_rmspe, "synth_abs_gap": abs(cv.att)})
+    facts = {"cv_same_sign": bool(np.sign(cv.att) == np.sign(s.att)), "cv_fit_good": cv_fit == "synth.good_fit"}
+    return cv, float(p), decide(SYNTH_CV_RULES, facts)
+
+
+def _intensity_caveats(intensity, pretrend_p) -> tuple[Caveat, ...]:
+    """Caveats of a dose-response page, from its own dose table and tests."""
+    out = [Caveat("caveat.all_treated_dose", (("n", intensity.result.n_units),)),
+           Caveat("caveat.dose_is_approvals", (("first", str(intensity.first)), ("last", str(intensity.last))))]
+    if math.isfinite(pretrend_p) and pretrend_p < ALPHA:
+        out.append(Caveat("caveat.dose_pretrends_rejected", (("p", pretrend_p),)))
+    return tuple(out)
 
 
 def _caveats(ev, table, treated_count, informative, estimates, pretrend_p, cs_p, synth_fit) -> tuple[Caveat, ...]:

@@ -27,9 +27,29 @@ METHOD_NAMES = {
     "randomization": N_("Randomization inference"),
     "cs_simple": N_("Callaway–Sant'Anna, average effect"),
     "synth": N_("Synthetic control, mean gap after the start"),
+    "dose_twfe_analytic": N_("Two-way fixed effects with the dose, clustered standard errors"),
+    "dose_twfe_bootstrap": N_("Two-way fixed effects with the dose, wild cluster bootstrap"),
+    "dose_twfe_randomization": N_("Two-way fixed effects with the dose, randomization inference"),
+    "dose_acrt_analytic": N_("Average causal response (Callaway, Goodman-Bacon and Sant'Anna), clustered standard errors"),
+    "dose_acrt_bootstrap": N_("Average causal response (Callaway, Goodman-Bacon and Sant'Anna), wild bootstrap"),
+    "dose_acrt_randomization": N_("Average causal response (Callaway, Goodman-Bacon and Sant'Anna), randomization inference"),
 }
+_DOSE_GROUP = {"high": N_("At or above the median"), "low": N_("Below the median")}
 _KIND_TITLE = {"sez": N_("Special economic zones"), "monotown": N_("Single-industry towns")}
 _STATUS = {"treated": N_("Received the programme"), "unknown_start": N_("Start year unknown (left out)")}
+
+
+class _RegionIn:
+    """A region's name in the case a language's template needs (``cases``: lang -> case; else nominative)."""
+
+    def __init__(self, code: str, data_dir, **cases):
+        self.code, self.data_dir, self.cases = code, data_dir, cases
+
+    def text(self, lang: str) -> str:
+        from analysis.i18n.names import region_form
+
+        case = self.cases.get(lang)
+        return region_form(self.code, lang, case, self.data_dir) if case else Region(self.code, self.data_dir).text(lang)
 
 
 def _glue_all(values: dict) -> None:
@@ -91,21 +111,35 @@ def programme_page(ch) -> None:
     title(N_("Programme evaluation: {programme}"), programme=title_value)
     _glue_all(ch.glue_values())
     outcome = Indicator(ch.outcome, ch.edition.data_dir)
-    paragraph(N_("Did the programme change {outcome} in the regions that received it? The estimates compare those "
-                 "regions with the others before and after the start, using data up to {year}."),
-              outcome=outcome, year=str(ch.edition.year))
+    dose = ch.intensity
+    if dose is None:
+        paragraph(N_("Did the programme change {outcome} in the regions that received it? The estimates compare "
+                     "those regions with the others before and after the start, using data up to {year}."),
+                  outcome=outcome, year=str(ch.edition.year))
+    else:
+        paragraph(N_("Every region received the programme, in different amounts. Did the regions that received more "
+                     "support per person see {outcome} change more than those that received less? The estimates "
+                     "compare regions by the amount they received, before and after {start}, using data up to "
+                     "{year}."), outcome=outcome, start=str(dose.first), year=str(ch.edition.year))
     compose(_programme_headline(ch), KeyMsg(ch.evidence))
 
-    heading(N_("Where and when"))
-    treated = ch.treatment.assign(status_label=ch.treatment["status"].map(_STATUS).fillna(N_("Other")))
-    table(treated, [Column("unit", N_("Region"), "region"), Column("first", N_("Start"), "year"),
-                    Column("last", N_("End"), "year"), Column("status_label", N_("Status"), "message")])
+    if dose is None:
+        heading(N_("Where and when"))
+        treated = ch.treatment.assign(status_label=ch.treatment["status"].map(_STATUS).fillna(N_("Other")))
+        table(treated, [Column("unit", N_("Region"), "region"), Column("first", N_("Start"), "year"),
+                        Column("last", N_("End"), "year"), Column("status_label", N_("Status"), "message")])
+    else:
+        _dose_section(ch)
 
     heading(N_("Estimated effects"))
     if ch.estimates:
-        paragraph(N_("Each row is a different estimator or way of measuring uncertainty; an effect is in units of "
-                     "{outcome}. The verdict counts only the rows whose inference applies to this design; the last "
-                     "column says why a row does not count."), outcome=outcome)
+        unit_msg = (N_("an effect is a difference in the natural logarithm of {outcome} (0.05 is about 5 %)")
+                    if dose is None else
+                    N_("an effect is the difference in the natural logarithm of {outcome} per thousand tenge of "
+                       "support per person a year (0.01 is about 1 %)"))
+        compose(Msg(N_("Each row is a different estimator or way of measuring uncertainty; {unit}. The verdict counts "
+                       "only the rows whose inference applies to this design; the last column says why a row does "
+                       "not count."), {"unit": Msg(unit_msg, {"outcome": outcome})}))
         rows = pd.DataFrame([{
             "method": METHOD_NAMES[e.method], "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
             "p": e.p, "used": e.reason or ("reason.used_significant" if e.significant else "reason.used"),
@@ -120,11 +154,22 @@ def programme_page(ch) -> None:
         heading(N_("Effects year by year"))
         from analysis import plots
 
-        figure(lambda lang: plots.event_study_figure(ev.event_study, lang, outcome_label=outcome.text(lang)),
+        figure(lambda lang: plots.event_study_figure(ev.event_study, lang, outcome_label=_log_label(outcome, lang)),
                N_("Event study of {outcome}: estimated difference between programme and comparison regions by year "
                   "since the start, with confidence intervals"), outcome=outcome)
         paragraph(N_("Points before the start show whether the two groups were already drifting apart; the test "
                      "that they are all zero gives p = {p:.2f}."), p=ch.pretrend_p)
+    elif dose is not None:
+        heading(N_("Effects year by year"))
+        from analysis import plots
+
+        figure(lambda lang: plots.event_study_figure(dose.result.event_study, lang,
+                                                     outcome_label=_log_label(outcome, lang)),
+               N_("Event study of {outcome}: estimated difference between the regions with the larger and the "
+                  "smaller doses by year since the start, with confidence intervals"), outcome=outcome)
+        paragraph(N_("Points before the start show whether the two groups were already drifting apart; the test "
+                     "that they are all zero gives p = {p:.2f}."), p=ch.pretrend_p)
+    _honest_section(ch)
     if ev.synth is not None:
         from analysis import plots
 
@@ -138,13 +183,77 @@ def programme_page(ch) -> None:
         paragraph(N_("The synthetic {region} is a weighted mix of regions that did not receive the programme, chosen "
                      "to follow {region} before the start. After the start the gap averages {att:.3f}; {share:.0%} "
                      "of the placebo regions show a gap at least as unusual (p = {p:.2f})."),
-                  region=region, att=ev.synth.att, share=p, p=p)
+                  region=_RegionIn(ch.synth_unit, ch.edition.data_dir, ru="gen"), att=ev.synth.att, share=p, p=p)
         key_paragraph(ch.synth_fit, rmspe=ev.synth.pre_rmspe, gap=abs(ev.synth.att))
         table(ch.donors, [Column("region", N_("Region"), "region"),
                           Column("weight", N_("Weight"), "percent", decimals=0)])
+        _synth_cv_section(ch, region)
     if ch.caveats:
         heading(N_("Caveats"), level=3)
         bullets([_caveat(c) for c in ch.caveats])
+
+
+def _log_label(outcome: Indicator, lang: str) -> str:
+    from analysis.i18n import gettext
+
+    return gettext("{outcome}, natural logarithm", lang, outcome=outcome.text(lang))
+
+
+def _dose_section(ch) -> None:
+    """The doses: amount per person and year of every region, and the two groups of the event study."""
+    dose = ch.intensity
+    heading(N_("How much each region received"))
+    paragraph(N_("The dose of a region is the mean amount of subsidised loans approved per person a year from "
+                 "{first} to {last}, in thousand tenge at 2015 prices (deflated by Kazakhstan's GRP deflator). "
+                 "The median dose is {median:.1f}; the year-by-year comparison below sets the regions at or above it "
+                 "against those below."), first=str(dose.first), last=str(dose.last), median=dose.result.median_dose)
+    table(dose.doses.assign(group_label=dose.doses["group"].map(_DOSE_GROUP)),
+          [Column("region", N_("Region"), "region"),
+           Column("dose", N_("Loans approved per person a year, thousand tenge at 2015 prices"), "number", decimals=1),
+           Column("group_label", N_("Group"), "message")])
+
+
+def _honest_section(ch) -> None:
+    """Rambachan–Roth bounds, shown when the pre-trend test rejects parallel trends."""
+    if ch.honest is None or not (math.isfinite(ch.pretrend_p) and ch.pretrend_p < 0.05):
+        return
+    heading(N_("How large a violation of parallel trends would overturn the estimate"), level=3)
+    paragraph(N_("Parallel trends are rejected, so the event study's mean effect after the start is bounded "
+                 "instead (Rambachan and Roth 2023): if, after the start, the difference in trends changes by at most "
+                 "M̄ times its largest change before the start, the effect lies in the interval of that row."))
+    rows = ch.honest[ch.honest["restriction"] == "relative_magnitudes"]
+    table(rows, [Column("m", N_("M̄: largest change after the start, relative to the largest before"), "number",
+                        decimals=1),
+                 Column("lower", N_("Effect, lower bound"), "number", decimals=3),
+                 Column("upper", N_("Effect, upper bound"), "number", decimals=3)])
+    rm1 = rows[rows["m"] == 1.0]
+    key_paragraph(ch.honest_verdict, breakdown=ch.breakdown, low=float(rm1["lower"].iloc[0]),
+                  high=float(rm1["upper"].iloc[0]))
+
+
+def _synth_cv_section(ch, region) -> None:
+    """The plain fit beside the fit with V by cross-validation, and which one the verdict uses."""
+    cv = ch.synth_cv
+    if cv is None:
+        return
+    ev = ch.evaluation
+    info = cv.spec["cv"]
+    fits = pd.DataFrame([
+        {"fit": N_("V fitted to the whole pre-period (used in the verdict)"), "rmspe": ev.synth.pre_rmspe,
+         "att": ev.synth.att, "p": ev.synth_placebos.p_value if ev.synth_placebos is not None else math.nan},
+        {"fit": N_("V by cross-validation (check)"), "rmspe": cv.pre_rmspe, "att": cv.att, "p": ch.synth_cv_placebo_p},
+    ])
+    paragraph(N_("A second synthetic {region} chooses the weights of the predictors by cross-validation (Abadie, "
+                 "Diamond and Hainmueller 2015): they are fitted on {train_start}–{train_end} and validated on "
+                 "{valid_start}–{valid_end}. The verdict uses the first fit, whose weights follow the whole "
+                 "pre-period and whose placebos rank its gap; the second shows whether the result depends on that "
+                 "choice."), region=_RegionIn(ch.synth_unit, ch.edition.data_dir, ru="gen"), train_start=str(info["training"][0]), train_end=str(info["training"][-1]),
+              valid_start=str(info["validation"][0]), valid_end=str(info["validation"][-1]))
+    table(fits, [Column("fit", N_("Synthetic control"), "message"),
+                 Column("rmspe", N_("Error before the start (RMSPE)"), "number", decimals=3),
+                 Column("att", N_("Mean gap after the start"), "number", decimals=3),
+                 Column("p", N_("Placebo p-value"), "number", decimals=2)])
+    key_paragraph(ch.synth_cv_verdict, att=cv.att, rmspe=cv.pre_rmspe)
 
 
 # ---------------------------------------------------------------------------
