@@ -305,11 +305,17 @@ def test_programmes_link_to_their_pages_and_data_rows_are_not_listed(pages):
 
 
 def test_plural_forms_of_the_programme_count():
-    msg = ("By {year} the programme list has {n} programme for {region_gen}:",
-           "By {year} the programme list has {n} programmes for {region_gen}:")
-    got = [ngettext(*msg, n, "ru", year=2023, region_gen="X") for n in (1, 3, 5, 21)]
+    class Named:
+        def __format__(self, case):  # the page passes a region whose field names its case
+            return f"X({case})"
+
+    msg = ("By {year} the programme list has {n} programme for {region:gen}:",
+           "By {year} the programme list has {n} programmes for {region:gen}:")
+    got = [ngettext(*msg, n, "ru", year=2023, region=Named()) for n in (1, 3, 5, 21)]
     assert [g.split("— ")[1] for g in got] == ["1 программа:", "3 программы:", "5 программ:", "21 программа:"]
-    assert ngettext(*msg, 1, "en", year=2023, region_gen="X").endswith("1 programme for X:")
+    assert got[0].startswith("К 2023 году в перечне для X(gen)")
+    assert ngettext(*msg, 1, "en", year=2023, region=Named()).endswith("1 programme for X(gen):")
+    assert ngettext(*msg, 2, "kk", year=2023, region=Named()).startswith("2023 жылға қарай тізімде X(dat) қатысты")
 
 
 def test_verdict_sentences_agree_with_the_numbers(pages, chapters):
@@ -317,6 +323,12 @@ def test_verdict_sentences_agree_with_the_numbers(pages, chapters):
         move = next(m for m in ch.movements if m.measure == "real_growth")
         en = pages[code]["en"]
         said = {"pace.faster": "outpaced", "pace.slower": "lagged behind", "pace.same": "kept pace"}
+        from analysis.i18n import format_percent
+
+        for lang in ("kk", "ru", "en"):  # the sentence states both growth rates it judges
+            for value in (move.region, move.country):
+                shown = format_percent(value, lang)
+                assert (shown if shown.startswith("\u2212") else "+" + shown) in pages[code][lang], (code, lang)
         assert said[move.verdict] in en
         assert sum(word in en for word in said.values()) == 1
         for f in ch.key_figures:

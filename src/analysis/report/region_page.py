@@ -4,7 +4,7 @@ Every sentence is a catalogue template (domain ``region``) filled from the chapt
 the words that judge (top or bottom quarter, faster or slower than the country, closer or
 further) are the keys of the written rules in :mod:`analysis.chapters.region`. Region names
 come in the case each language's sentence needs (:func:`analysis.i18n.names.region_form`:
-the templates receive ``region_nom``, ``region_gen``, ``region_dat`` and ``region_loc``);
+the templates name the case in the field, ``{region:gen}``, so every translation has the English fields);
 indicator names are lower-cased mid-sentence unless they start with an abbreviation; dates
 are written per language (``24 ноября 2017 г.``, ``2017 жылғы 24 қараша``, ``24 November 2017``).
 """
@@ -34,6 +34,9 @@ PILLAR_NAMES = {"economic": N_("economic pillar"), "social": N_("social pillar")
 #: kind of a programme row -> what it is
 KIND_NAMES = {"sez": N_("special economic zone"), "monotown": N_("single-industry town"),
               "programme": N_("programme")}
+_SELECTED = {True: N_("Under the selection rule of the composite index the region is selected for targeted support."),
+             False: N_("Under the selection rule of the composite index the region is not selected for targeted "
+                       "support.")}
 _PRICES = {"prices.real": N_("real, 2015 prices"), "prices.nominal": N_("nominal, current prices")}
 
 
@@ -125,17 +128,51 @@ def _and_list(items: list[str], lang: str) -> str:
     return gettext("{items} and {last}", lang, items=", ".join(items[:-1]), last=items[-1])
 
 
+@dataclass(frozen=True)
+class Cases:
+    """A region whose template field names its case: ``{region:gen}`` (Russian "Кызылординской области",
+    Kazakh "Қызылорда облысының"). Each language's translation picks the case its grammar needs, so
+    every translation has the same field as the English msgid."""
+
+    code: str
+    data_dir: str | None = None
+
+    def bound(self, lang: str) -> "_BoundCases":
+        return _BoundCases(self, lang)
+
+
+@dataclass(frozen=True)
+class _BoundCases:
+    cases: Cases
+    lang: str
+
+    def __format__(self, spec: str) -> str:
+        return escape(region_form(self.cases.code, self.lang, spec or "nom", self.cases.data_dir))
+
+
 def _forms(ch) -> dict:
-    return {f"region_{case}": Form(ch.region, case, ch.edition.data_dir) for case in ("nom", "gen", "dat", "loc")}
+    return {"region": Cases(ch.region, ch.edition.data_dir)}
+
+
+def _split(values: dict, lang: str, raw: dict | None) -> dict:
+    """Template values for ``lang``: case-bearing regions bound, the rest resolved and escaped, ``raw`` as is."""
+    out = dict(raw or {})
+    plain = {}
+    for name, value in values.items():
+        if isinstance(value, Cases):
+            out[name] = value.bound(lang)
+        else:
+            plain[name] = value
+    return {**_resolve(plain, lang), **out}
 
 
 def _say(msgid: str, lang: str, raw: dict | None = None, **values) -> str:
     """``msgid`` in ``lang``: ``values`` resolved and escaped; ``raw`` already Markdown-safe text."""
-    return gettext(msgid, lang, **_resolve(values, lang), **(raw or {}))
+    return gettext(msgid, lang, **_split(values, lang, raw))
 
 
 def _plural(singular: str, plural: str, n: int, lang: str, raw: dict | None = None, **values) -> str:
-    return ngettext(singular, plural, n, lang, **_resolve(values, lang), **(raw or {}))
+    return ngettext(singular, plural, n, lang, **_split(values, lang, raw))
 
 
 # ---------------------------------------------------------------------------
@@ -153,15 +190,15 @@ def _standing(ch, lang: str) -> str:
     bottom = [f for f in ch.key_figures if f.standing == "standing.bottom"]
     parts = []
     if top:
-        parts.append(_plural("{region_nom} is in the best quarter of regions for {indicators}.",
-                             "{region_nom} is in the best quarter of regions for {indicators}.", len(top), lang,
+        parts.append(_plural("{region:nom} is in the best quarter of regions for {indicators}.",
+                             "{region:nom} is in the best quarter of regions for {indicators}.", len(top), lang,
                              raw={"indicators": _names(ch, top, lang)}, **forms))
     if bottom:
-        parts.append(_plural("{region_nom} is in the worst quarter of regions for {indicators}.",
-                             "{region_nom} is in the worst quarter of regions for {indicators}.", len(bottom), lang,
+        parts.append(_plural("{region:nom} is in the worst quarter of regions for {indicators}.",
+                             "{region:nom} is in the worst quarter of regions for {indicators}.", len(bottom), lang,
                              raw={"indicators": _names(ch, bottom, lang)}, **forms))
     if not parts:
-        parts.append(_say("On none of the indicators in the table below is {region_nom} in the best or the worst "
+        parts.append(_say("On none of the indicators in the table below is {region:nom} in the best or the worst "
                           "quarter of regions.", lang, **forms))
     lower = [f for f in ch.key_figures if f.polarity == "negative"]
     if lower:
@@ -215,16 +252,16 @@ def _movement_sentence(ch, m, lang: str) -> str:
 
     values = {"start": str(m.start), "end": str(m.end), **_forms(ch)}
     if m.measure == "real_growth":
-        first = _say("From {start} to {end} the real GRP of {region_gen} (by the BNS volume index) changed by "
-                     "{region}, that of Kazakhstan by {country}.", lang,
-                     raw={"region": _signed_percent(m.region, lang), "country": _signed_percent(m.country, lang)},
+        first = _say("From {start} to {end} the real GRP of {region:gen} (by the BNS volume index) changed by "
+                     "{growth}, that of Kazakhstan by {country}.", lang,
+                     raw={"growth": _signed_percent(m.region, lang), "country": _signed_percent(m.country, lang)},
                      **values)
         return _cap(first) + " " + _plural(*_PACE[m.verdict], int(round(PACE_TOLERANCE_PP)), lang)
     if m.measure == "relative_grp_real":
-        first = _say("Real GRP per capita (2015 prices) of {region_gen} was {then:.0%} of the national level in "
+        first = _say("Real GRP per capita (2015 prices) of {region:gen} was {then:.0%} of the national level in "
                      "{start} and {now:.0%} in {end}.", lang, then=m.country, now=m.region, **values)
     else:
-        first = _say("Nominal per-capita cash income in {region_loc} was {then:.0%} of the national level in {start} "
+        first = _say("Nominal per-capita cash income in {region:loc} was {then:.0%} of the national level in {start} "
                      "and {now:.0%} in {end}; as a share of the same year's national figure it is free of the "
                      "price growth common to the whole country.", lang, then=m.country, now=m.region, **values)
     return _cap(first) + " " + key_text(m.verdict, lang, tolerance=RELATIVE_TOLERANCE)
@@ -249,15 +286,15 @@ def _rank_moves(ch, lang: str) -> str:
                      "Ranks five years apart are counted among the regions with figures in both years; a move of at "
                      "least {n} places counts.", RANK_MOVE_MIN, lang)]
     if up:
-        parts.append(_plural("The rank of {region_gen} improved in {indicators}.",
-                             "The rank of {region_gen} improved in {indicators}.", len(up), lang,
+        parts.append(_plural("The rank of {region:gen} improved in {indicators}.",
+                             "The rank of {region:gen} improved in {indicators}.", len(up), lang,
                              raw={"indicators": listed(up)}, **forms))
     if down:
-        parts.append(_plural("The rank of {region_gen} worsened in {indicators}.",
-                             "The rank of {region_gen} worsened in {indicators}.", len(down), lang,
+        parts.append(_plural("The rank of {region:gen} worsened in {indicators}.",
+                             "The rank of {region:gen} worsened in {indicators}.", len(down), lang,
                              raw={"indicators": listed(down)}, **forms))
     if not up and not down:
-        parts.append(_say("No rank of {region_gen} moved that far.", lang, **forms))
+        parts.append(_say("No rank of {region:gen} moved that far.", lang, **forms))
     return " ".join(_cap(p) for p in parts)
 
 
@@ -287,12 +324,12 @@ def _programmes_text(ch, lang: str) -> str:
     year = str(ch.edition.year)
     blocks = []
     if len(ch.programmes):
-        blocks.append(_cap(_plural("By {year} the programme list has {n} programme for {region_gen}:",
-                                   "By {year} the programme list has {n} programmes for {region_gen}:",
+        blocks.append(_cap(_plural("By {year} the programme list has {n} programme for {region:gen}:",
+                                   "By {year} the programme list has {n} programmes for {region:gen}:",
                                    len(ch.programmes), lang, year=year, **forms)))
         blocks.append("\n".join(_programme_item(ch, row, lang) for _, row in ch.programmes.iterrows()))
     else:
-        blocks.append(_cap(_say("By {year} the programme list has no programme for {region_gen}.", lang, year=year,
+        blocks.append(_cap(_say("By {year} the programme list has no programme for {region:gen}.", lang, year=year,
                                 **forms)))
     if len(ch.nationwide):
         blocks.append(gettext("Nationwide programmes that also cover the region:", lang))
@@ -305,7 +342,7 @@ def _programmes_text(ch, lang: str) -> str:
 def _index_sentences(ch, lang: str) -> str:
     ix = ch.index
     forms = _forms(ch)
-    parts = [_say("In the composite index of {index_year} (the latest year it covers) {region_nom} ranks {rank} of "
+    parts = [_say("In the composite index of {index_year} (the latest year it covers) {region:nom} ranks {rank} of "
                   "{n} (1 = best), with an index value of {score:.2f}.", lang,
                   index_year=str(ix.year), rank=ix.rank, n=ix.n, score=ix.composite, **forms)]
     scores = {p: (s, m) for p, s, m in ix.pillars}
@@ -322,10 +359,7 @@ def _index_sentences(ch, lang: str) -> str:
                                  "1 = the best).",
                                  "Within it the lowest-scoring indicators are {indicators} (0 = the worst region, "
                                  "1 = the best).", len(items), lang, raw={"indicators": _and_list(items, lang)}))
-    parts.append(gettext("Under the selection rule of the composite index the region is selected for targeted "
-                         "support." if ix.selected else
-                         "Under the selection rule of the composite index the region is not selected for targeted "
-                         "support.", lang))
+    parts.append(gettext(_SELECTED[ix.selected], lang))
     return " ".join(_cap(p) for p in parts)
 
 
@@ -373,7 +407,7 @@ def region_page(ch) -> None:
     if ch.movements:
         each_lang(lambda lang: " ".join(_movement_sentence(ch, m, lang) for m in ch.movements))
     else:
-        each_lang(lambda lang: _cap(_say("{region_nom} has no figures five years apart to compare with the "
+        each_lang(lambda lang: _cap(_say("{region:nom} has no figures five years apart to compare with the "
                                          "country.", lang, **_forms(ch))))
     if any(f.base_rank is not None for f in ch.key_figures):
         each_lang(lambda lang: _rank_moves(ch, lang))
