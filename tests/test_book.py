@@ -19,7 +19,7 @@ from analysis.book.appendix import RunInfo, appendix_markdown, code_span, data_c
     papermill_command, verify_command
 from analysis.book.assemble import Sources, assemble, compile_ui_catalogues, config_yaml, static_pages, toc_yaml
 from analysis.book.glossary import glossary_table, read_glossary
-from analysis.book.build import picker_html
+from analysis.book.landing import picker_html
 from analysis.book.pages import languages_present, page_notebook
 from analysis.book.publish import new_site_dir, publish, remove_old_sites
 from analysis.book.site_check import check_site, unsafe_markup
@@ -27,7 +27,7 @@ from analysis.book.sphinx_ext import relative_to_other, switcher_html
 from analysis.book.structure import BookError, read_structure, resolve_structure
 from analysis.cli import app
 from analysis.i18n import LANGS, gettext
-from test_book_fixture import RUNS, executed_notebook, make_project
+from test_book_fixture import GLUED, RUNS, executed_notebook, make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -66,7 +66,7 @@ def test_page_keeps_only_its_language_and_no_code(notebook, lang):
 def test_page_keeps_glue_and_gives_images_their_alt(notebook):
     page = page_notebook(notebook, "ru")
     outputs = [o for c in page.cells for o in c.get("outputs", [])]
-    assert sum("scrapbook" in o.metadata for o in outputs) == 1
+    assert sum("scrapbook" in o.metadata for o in outputs) == len(GLUED)
     cells = [c for c in page.cells if any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
     assert len(cells) == 1 and len(cells[0].outputs) == 1
     assert cells[0].metadata["mystnb"]["image"]["alt"] == "Кызылординская область: рисунок"

@@ -157,7 +157,7 @@ def test_no_english_sentence_on_kk_and_ru_pages(book, lang):
 
 def test_no_single_english_ui_word_left_on_kk_pages(book):
     _, _, site = book
-    allowed = {"English", "Ctrl", "K", "SHA", "PDF", "JavaScript"}  # a language's own name; keys; names
+    allowed = {"English", "Ctrl", "K", "SHA", "PDF", "JavaScript", "Aimaq", "MIT"}  # a language's own name; keys; names
     for page in ("regions/KZ-43", "convergence", "search", "reproducibility", "intro"):
         text = visible_text(site / "kk" / f"{page}.html")
         words = set(re.findall(r"\b[A-Za-z][A-Za-z]+\b", text)) - allowed

@@ -61,6 +61,18 @@ STATIC = {
 
 SECTION = {"kk": "Негізгі нәтижелер", "ru": "Основные результаты", "en": "Main results"}
 FIGURE_WORD = {"kk": "сурет", "ru": "рисунок", "en": "figure"}
+# report.figure numbers each figure on its page and names its source
+CAPTION_LABEL = {"kk": "Сурет 1.", "ru": "Рисунок 1.", "en": "Figure 1."}
+SOURCE_LINE = {"kk": "Дереккөз: ҰСБ.", "ru": "Источник: БНС.", "en": "Source: BNS."}
+DATA_SUMMARY = {"kk": "1-суреттің деректері", "ru": "Данные рисунка 1", "en": "Data of figure 1"}
+DATA_HEADERS = {"kk": ("Жыл", "Вариация коэффициенті"), "ru": ("Год", "Коэффициент вариации"),
+                "en": ("Year", "Coefficient of variation")}
+FIGURE_VALUES = {"kk": ("0,412", "0,398"), "ru": ("0,412", "0,398"), "en": ("0.412", "0.398")}
+# Values every fixture run glues (language-neutral), as the chapters do; the landing page reads them.
+GLUED = {"lambda": 0.123, "verdict": "convergence.converging", "cv_start": 0.61, "cv_end": 0.48,
+         "start_year": 2000, "end_year": 2023}
+# The date the fixture's figures entered the data (observations.csv `recorded`)
+RECORDED = "2024-03-01"
 
 
 def png_bytes(label: str) -> bytes:
@@ -103,12 +115,23 @@ def executed_notebook(notebook: str, parameters: dict, texts: dict, extra_markdo
     nb.cells.append(cell)
     figure = nbformat.v4.new_code_cell("report.figure(...)")
     for lang in LANGS:
+        # as report.figure emits them: the PNG with its alt text, the numbered caption with its source, the data
         alt = f"{texts[lang][0]}: {FIGURE_WORD[lang]}"
         figure.outputs.append(_tagged({"image/png": base64.b64encode(png_bytes(alt)).decode(), "text/plain": alt},
                                       lang, alt=alt))
-    figure.outputs.append(nbformat.v4.new_output(
-        "display_data", {"application/papermill.record/text/plain": "0.123"},
-        metadata={"scrapbook": {"name": "lambda", "mime_prefix": "application/papermill.record/"}}))
+        figure.outputs.append(_tagged({"text/markdown": f"**{CAPTION_LABEL[lang]}** {alt}. {SOURCE_LINE[lang]}"},
+                                      lang, caption=True))
+        year_header, value_header = DATA_HEADERS[lang]
+        figure.outputs.append(_tagged({"text/html": (
+            f'<details class="aimaq-figure-data"><summary>{DATA_SUMMARY[lang]}</summary><div class="aimaq-table-scroll">'
+            f'<table class="aimaq-table"><thead><tr><th>{year_header}</th><th>{value_header}</th></tr></thead><tbody>'
+            f'<tr><td style="text-align:right">2022</td><td style="text-align:right">{FIGURE_VALUES[lang][0]}</td></tr>'
+            f'<tr><td style="text-align:right">2023</td><td style="text-align:right">{FIGURE_VALUES[lang][1]}</td></tr>'
+            "</tbody></table></div></details>")}, lang))
+    for name, value in GLUED.items():
+        figure.outputs.append(nbformat.v4.new_output(
+            "display_data", {"application/papermill.record/text/plain": repr(value)},
+            metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}}))
     nb.cells.append(figure)
     table = nbformat.v4.new_code_cell("report.table(...)")
     for lang, header in zip(LANGS, ("Жыл", "Год", "Year")):
@@ -151,7 +174,8 @@ def make_project(root: Path, runs: dict | None = None, static: dict | None = Non
         json.dumps({"edition": edition, "runs": statuses}, indent=1, ensure_ascii=False), encoding="utf-8")
     data = root / "data"
     data.mkdir()
-    (data / "observations.csv").write_text("region,year,indicator,value\nKZ-11,2023,population,1\n", encoding="utf-8")
+    (data / "observations.csv").write_text(f"region,year,indicator,value,recorded\nKZ-11,2023,population,1,{RECORDED}\n",
+                                           encoding="utf-8")
     return {"project": project, "build_dir": root / "build", "runs_root": runs_root, "data_dir": data,
             "edition": edition}
 

@@ -93,11 +93,24 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def footer_markdown(run: RunInfo, edition: int, lang: str) -> str:
-    """The note closing a page: its rerun command, in ``lang``."""
+def footer_markdown(run: RunInfo, edition: int, lang: str, repository: str = "") -> str:
+    """The note closing a page: its rerun command, in ``lang``, and where the code is (``repository``).
+
+    >>> run = RunInfo("convergence", "national_convergence.ipynb", {"year": 2023})
+    >>> print(footer_markdown(run, 2023, "en", "https://example.org/aimaq").splitlines()[-1])
+    Rerun this page in a copy of the repository <https://example.org/aimaq> (notebook `notebooks/national_convergence.ipynb`): `aimaq verify --notebook national_convergence --edition 2023`
+    """
+    command = verify_command(run, edition)
+    if repository:
+        label = gettext("Rerun this page in a copy of the repository {repository} (notebook {notebook}): {command}", lang,
+                        repository="\x01", notebook="\x02", command="\x00")
+        pieces = {"\x01": f"<{repository}>", "\x02": code_span(f"notebooks/{Path(run.notebook).name}"),
+                  "\x00": code_span(command)}
+        text = "".join(pieces.get(part, html.escape(part)) for part in re.split("([\x00-\x02])", label))
+        return "---\n\n" + text
     label = gettext("Rerun this page: {command}", lang, command="\x00")
     before, _, after = label.partition("\x00")
-    return "---\n\n" + html.escape(before) + code_span(verify_command(run, edition)) + html.escape(after)
+    return "---\n\n" + html.escape(before) + code_span(command) + html.escape(after)
 
 
 def data_checksums(data_dir: Path) -> list[tuple[str, str]]:

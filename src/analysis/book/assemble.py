@@ -40,6 +40,7 @@ from babel.messages.pofile import read_po
 from analysis.book.appendix import RunInfo, appendix_markdown, footer_markdown
 from analysis.book.glossary import GLOSSARY_PAGE, append_glossary_table
 from analysis.book.pages import languages_present, page_notebook
+from analysis.book.publication import Publication
 from analysis.book.sphinx_ext import LOCALE_FOLDER
 from analysis.book.structure import APPENDIX_PAGE, BookError, BookPlan, read_structure, resolve_structure
 from analysis.i18n import LANGS, gettext
@@ -56,6 +57,7 @@ class Sources:
     runs: Path  # _build/runs/<edition>
     data: Path  # the data directory whose checksums the appendix lists
     edition: int
+    publication: Publication | None = None  # what every page states about the edition (None: nothing)
 
     @property
     def content(self) -> Path:
@@ -152,7 +154,7 @@ def toc_yaml(plan: BookPlan, lang: str) -> dict:
     }
 
 
-def config_yaml(base: dict, lang: str, edition: int) -> dict:
+def config_yaml(base: dict, lang: str, edition: int, publication: Publication | None = None) -> dict:
     """The project's ``_config.yml`` with the keys that depend on the language."""
     config = json.loads(json.dumps(base))  # deep copy of plain YAML data
     config["title"] = gettext("Regional inequality in Kazakhstan", lang)
@@ -168,6 +170,8 @@ def config_yaml(base: dict, lang: str, edition: int) -> dict:
     sphinx["nb_code_prompt_hide"] = gettext("Hide code cell", lang)
     config.setdefault("html", {})["extra_footer"] = ""
     config["aimaq_edition"] = int(edition)
+    if publication is not None:
+        sphinx["aimaq_publication"] = publication.as_config()
     return config
 
 
@@ -224,8 +228,8 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
         # The prose introduces the table; the terms themselves live only in glossary.csv.
         append_glossary_table(tree / f"{GLOSSARY_PAGE}.md", sources.project / "book" / "glossary.csv", lang)
     base = yaml.safe_load((sources.project / "_config.yml").read_text(encoding="utf-8")) or {}
-    (tree / "_config.yml").write_text(yaml.safe_dump(config_yaml(base, lang, sources.edition), allow_unicode=True,
-                                                     sort_keys=True), encoding="utf-8")
+    config = config_yaml(base, lang, sources.edition, sources.publication)
+    (tree / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=True), encoding="utf-8")
     (tree / "_toc.yml").write_text(yaml.safe_dump(toc_yaml(plan, lang), allow_unicode=True, sort_keys=False),
                                    encoding="utf-8")
     info = {r.page: r for r in runs}
@@ -235,7 +239,8 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
             if lang not in languages_present(nb):
                 raise BookError(f"{sources.runs / page}.ipynb: the run has no output for {lang!r} "
                                 "(analysis.report emits one per language)")
-            footer = footer_markdown(info[page], sources.edition, lang)
+            repository = sources.publication.repository if sources.publication is not None else ""
+            footer = footer_markdown(info[page], sources.edition, lang, repository)
             target = tree / f"{page}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(nbformat.writes(page_notebook(nb, lang, footer), version=4), encoding="utf-8")

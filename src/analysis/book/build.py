@@ -1,11 +1,14 @@
 """Build an edition of the book in kk, ru and en with Jupyter Book 1 and publish it atomically.
 
 ``build_book`` assembles each language's source tree from the edition's
-executed runs (:mod:`analysis.book.assemble`), runs ``jupyter-book build -W``
-for the three languages in parallel, each from inside its own tree, adds the
-language picker ``index.html``, checks the site (:mod:`analysis.book.site_check`)
-and only then swaps it into ``_build/html`` (:mod:`analysis.book.publish`).
-Any failure leaves the published site as it was.
+executed runs (:mod:`analysis.book.assemble`), every page closed by the
+edition's provenance (:mod:`analysis.book.publication`), runs
+``jupyter-book build -W`` for the three languages in parallel, each from inside
+its own tree, prints each language's PDF edition (:mod:`analysis.book.pdf`), adds
+the landing page ``index.html`` (:mod:`analysis.book.landing`), checks the site
+(:mod:`analysis.book.site_check`: the PDF links the pages carry resolve) and
+only then swaps it into ``_build/html`` (:mod:`analysis.book.publish`). Any
+failure leaves the published site as it was.
 
 Examples
 --------
@@ -31,6 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.book.assemble import ENDONYMS, Sources, assemble
+from analysis.book.landing import landing_html
+from analysis.book.pdf import build_pdfs
+from analysis.book.publication import Publication, data_as_of, repository_url
 from analysis.book.publish import new_site_dir, publish, remove_old_sites
 from analysis.book.site_check import check_site
 from analysis.book.structure import BookError
@@ -48,6 +54,8 @@ class BookReport:
     seconds: float
     skipped: tuple = ()
     site: Path = field(default=None)
+    pdfs: tuple = ()  # paths of the PDF editions inside the published site
+    timings: dict = field(default_factory=dict)  # seconds per stage: assemble, html, pdf, check
 
 
 def latest_edition(runs_root: Path) -> int:
@@ -114,7 +122,7 @@ def _count_pages(site_lang: Path) -> int:
 
 def build_book(edition: int | None = None, *, project: Path | None = None, build_dir: Path | None = None,
                runs_root: Path | None = None, data_dir: Path | None = None, jobs: int = 2,
-               check_runs: bool | None = None) -> BookReport:
+               check_runs: bool | None = None, pdfs: bool | None = None) -> BookReport:
     """Build ``edition`` (default: the latest) into ``<build_dir>/html/{kk,ru,en}`` and publish it.
 
     Parameters
@@ -136,6 +144,10 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
         (:mod:`analysis.pipeline.freshness`). Default: when ``project`` has a run manifest
         (``notebooks/manifest.yml``), which every real project has; the synthetic book fixtures
         of the tests have none.
+    pdfs : bool, optional
+        Print the PDF edition of each language (Chromium) and link it from every page.
+        Default: like ``check_runs``, when the project has a run manifest (``make book`` does);
+        the fixture books of the tests ask for them where they test them.
 
     Raises
     ------
@@ -155,13 +167,16 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
         raise BookError(f"no executed runs for edition {edition} in {runs_root / str(edition)}; run `aimaq run` first")
     if check_runs is None:
         check_runs = (project / "notebooks" / "manifest.yml").is_file()
+    if pdfs is None:
+        pdfs = (project / "notebooks" / "manifest.yml").is_file()
+    publication = Publication(edition, data_as_of(edition, data_dir), repository_url(project), bool(pdfs))
     guard = (functools.partial(_fresh_runs, edition, project, runs_root, data_dir) if check_runs
              else contextlib.nullcontext)
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
         with _exclusive(build_dir / ".book.lock"):
             _remove_leftovers(build_dir)
-            return _build_locked(edition, project, build_dir, runs_root, data_dir, jobs, started, guard)
+            return _build_locked(publication, project, build_dir, runs_root, data_dir, jobs, started, guard)
     except OSError as exc:  # a full disk, a read-only build folder: the published site is untouched
         raise BookError(f"could not write {exc.filename or build_dir}: {exc.strerror or exc}") from None
 
@@ -203,13 +218,24 @@ def _remove_leftovers(build_dir: Path) -> None:
         remove_old_sites(build_dir, link.resolve())
 
 
-def _build_locked(edition: int, project: Path, build_dir: Path, runs_root: Path, data_dir: Path, jobs: int,
-                  started: float, guard=contextlib.nullcontext) -> BookReport:
+def _build_locked(publication: Publication, project: Path, build_dir: Path, runs_root: Path, data_dir: Path,
+                  jobs: int, started: float, guard=contextlib.nullcontext) -> BookReport:
+    edition = publication.edition
     work = Path(tempfile.mkdtemp(prefix="book-", dir=build_dir))
     site = new_site_dir(build_dir)
+    timings, clock = {}, time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 1)
+        clock = now
+
     try:
         with guard():  # the runs are checked and copied while no `aimaq run` can change them
-            plan, trees = assemble(Sources(project, runs_root / str(edition), data_dir, edition), work / "src")
+            plan, trees = assemble(Sources(project, runs_root / str(edition), data_dir, edition, publication),
+                                   work / "src")
+        lap("assemble")
         logs = build_dir / "logs"
         logs.mkdir(exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -225,10 +251,14 @@ def _build_locked(edition: int, project: Path, build_dir: Path, runs_root: Path,
                 raise BookError("\n".join(errors))
         for lang in LANGS:
             shutil.move(str(work / "out" / lang / "_build" / "html"), str(site / lang))
-        (site / "index.html").write_text(picker_html(edition), encoding="utf-8")
+        lap("html")
+        printed = tuple(build_pdfs(site, edition, LANGS, data_dir=data_dir)) if publication.pdf else ()
+        lap("pdf")
+        (site / "index.html").write_text(landing_html(publication, site, runs_root / str(edition)), encoding="utf-8")
         problems = check_site(site)
         if problems:
             raise BookError(f"the built site is not publishable ({len(problems)} problems):\n" + "\n".join(problems[:20]))
+        lap("check")
         publish(site, build_dir / "html")
         remove_old_sites(build_dir, site)
     except BaseException:
@@ -237,4 +267,6 @@ def _build_locked(edition: int, project: Path, build_dir: Path, runs_root: Path,
     finally:
         shutil.rmtree(work, ignore_errors=True)
     pages = {lang: _count_pages(site / lang) for lang in LANGS}
-    return BookReport(edition, pages, round(time.perf_counter() - started, 1), plan.skipped, build_dir / "html")
+    published = tuple(build_dir / "html" / p.relative_to(site) for p in printed)
+    return BookReport(edition, pages, round(time.perf_counter() - started, 1), plan.skipped, build_dir / "html",
+                      published, timings)

@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import html
 import os
 import re
@@ -39,6 +38,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.book.publication import data_as_of, long_date
 from analysis.book.structure import BookError
 from analysis.i18n import gettext
 
@@ -50,7 +50,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # Words of the PDF's own furniture (cover, contents, captions), written for each language.
 LABELS = {
     "kk": {"figure": "Сурет", "table": "Кесте", "contents": "Мазмұны", "publisher": "Баспагер: Aimaq жобасы",
-           "as_of": "Деректер {date} жағдай бойынша", "page": "Бет",
+           "as_of": "Деректердің жағдайы: {date}", "page": "Бет",
            "licence": "Лицензия: бағдарламалық код — MIT; деректер — Қазақстан Республикасы Ұлттық статистика "
                       "бюросының ресми статистикасы (пайдалану шарттары data/SOURCES.md файлында).",
            "source": "Дереккөз: Қазақстан Республикасы Ұлттық статистика бюросы; Aimaq есептеулері."},
@@ -125,6 +125,20 @@ def _anchor(page: str) -> str:
     return "p-" + re.sub(r"[^A-Za-z0-9_-]", "-", page)
 
 
+def _report_caption(image, word: str):
+    """The paragraph ``<strong>Сурет 3.</strong> …`` that report.figure put after ``image``'s output, or None."""
+    cell = image.find_parent(class_=re.compile(r"\bcell\b")) or image.find_parent(class_=re.compile("cell_output"))
+    following = cell.find_next_sibling() if cell is not None else None
+    while following is not None and following.name is None:
+        following = following.find_next_sibling()
+    if following is None or following.name != "p":
+        return None
+    label = following.find("strong")
+    if label is None or following.contents[0] is not label:
+        return None
+    return following if re.fullmatch(rf"{re.escape(word)} \d+\.", label.get_text(strip=True)) else None
+
+
 def chapter(site_lang: Path, page: str, counters: dict, lang: str) -> Chapter:
     """The article of one built page, cleaned for print, its figures and tables numbered (``counters`` runs on)."""
     from bs4 import BeautifulSoup
@@ -134,7 +148,11 @@ def chapter(site_lang: Path, page: str, counters: dict, lang: str) -> Chapter:
     article = soup.select_one("article.bd-article") or soup.select_one("main")
     if article is None:
         raise BookError(f"{path}: no article to print")
-    for junk in article.select("nav.aimaq-langs, a.headerlink, button, .prev-next-footer, script, .toggle-details"):
+    # The site's furniture goes; so do the figures' collapsed data tables (the CSV downloads carry them)
+    # and the provenance block (the cover states it once).
+    for junk in article.select("nav.aimaq-langs, nav.aimaq-editions, a.headerlink, button, .prev-next-footer, script, "
+                               ".toggle-details, details.aimaq-figure-data, aside.aimaq-provenance, "
+                               "p.aimaq-downloads"):
         junk.decompose()
     words = labels(lang)
     for img in article.find_all("img"):
@@ -160,10 +178,20 @@ def chapter(site_lang: Path, page: str, counters: dict, lang: str) -> Chapter:
         if element.find_parent("figure") is not None:
             continue
         counters["figure"] += 1
+        own = _report_caption(element, words["figure"])
         wrapper = soup.new_tag("figure")
         element.replace_with(wrapper)
         wrapper.append(element)
         caption = soup.new_tag("figcaption")
+        if own is not None:
+            # report.figure numbered it on its page ("Сурет 1. … Дереккөз: ҰСБ."): the number runs through
+            # the edition instead, the caption and its source stay as written, and nothing is added
+            own.extract()
+            label = own.find("strong")
+            label.string = f"{words['figure']} {counters['figure']}."
+            caption.extend(list(own.contents))
+            wrapper.append(caption)
+            continue
         caption.string = f"{words['figure']} {counters['figure']}. {element.get('alt', '').strip()}"
         wrapper.append(caption)
         if wrapper.find_parent(class_=re.compile("cell_output|output")) is not None:
@@ -193,20 +221,6 @@ def chapter(site_lang: Path, page: str, counters: dict, lang: str) -> Chapter:
     return Chapter(page, title, "".join(str(child) for child in article.children))
 
 
-def data_as_of(edition: int, data_dir: Path | None = None) -> str:
-    """Date of the data of an edition: the latest ``recorded`` date of an observation of a year up to it."""
-    data_dir = Path(data_dir or os.environ.get("AIMAQ_DATA_DIR") or PROJECT_ROOT / "data")
-    path = data_dir / "observations.csv"
-    latest = ""
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row.get("year", "").isdigit() and int(row["year"]) <= int(edition):
-                latest = max(latest, row.get("recorded") or "")
-    if not latest:
-        raise BookError(f"{path}: no observation of a year up to {edition} has a 'recorded' date")
-    return latest
-
-
 def document_html(lang: str, edition: int, as_of: str, chapters: list[Chapter], toc_pages: dict | None = None) -> str:
     """The whole edition as one printable HTML document: cover, contents, then every page in book order.
 
@@ -218,7 +232,7 @@ def document_html(lang: str, edition: int, as_of: str, chapters: list[Chapter], 
     title = gettext("Regional inequality in Kazakhstan", lang)
     subtitle = gettext("Annual report, edition {year}", lang, year=int(edition))
     cover = (f'<section class="pdf-cover"><div class="title">{esc(title)}</div><div class="edition">{esc(subtitle)}</div>'
-             f"<p>{esc(words['publisher'])}</p><p>{esc(words['as_of'].format(date=as_of))}</p>"
+             f"<p>{esc(words['publisher'])}</p><p>{esc(words['as_of'].format(date=long_date(as_of, lang)))}</p>"
              f'<p class="licence">{esc(words["licence"])}</p></section>')
     items = []
     for chap in chapters:

@@ -4,7 +4,10 @@ Loaded by each language's build (``sphinx.extra_extensions`` in ``_config.yml``)
 The assembler sets two configuration values:
 
 * ``aimaq_lang``: the language of this build (``"kk"``, ``"ru"`` or ``"en"``);
-* ``aimaq_languages``: ``[[code, endonym], …]`` of all editions, in order.
+* ``aimaq_languages``: ``[[code, endonym], …]`` of all editions, in order;
+* ``aimaq_publication``: the edition's facts (:class:`analysis.book.publication.Publication`
+  as plain values); every page then ends with its provenance block (publisher, edition, date of the
+  data, licence, repository, PDF, how to cite).
 
 Every page gets a small navigation block at the top of its article that links
 the same page in the other languages (``../ru/regions/KZ-43.html`` seen from
@@ -27,6 +30,7 @@ from pathlib import Path
 
 LOCALE_FOLDER = "_locale"
 THEME_CATALOGUES = ("booktheme",)
+PUBLICATION_CSS = "aimaq-publication.css"  # the provenance block and the edition switcher (book/_static)
 
 
 def relative_to_other(pagename: str, lang: str) -> str:
@@ -52,8 +56,14 @@ def _page_context(app, pagename, templatename, context, doctree):
     lang, languages = app.config.aimaq_lang, app.config.aimaq_languages
     switcher = switcher_html(pagename, lang, languages, app.config.aimaq_switcher_label)
     context["aimaq_switcher"] = switcher  # the search and index templates (book/_templates) place it
+    closing = ""
+    if app.config.aimaq_publication:
+        from analysis.book.publication import Publication, provenance_html
+
+        closing = provenance_html(Publication.from_config(app.config.aimaq_publication), lang, pagename)
+    context["aimaq_provenance"] = closing  # the search and index templates place it too
     if doctree is not None and "body" in context:
-        context["body"] = switcher + context["body"]
+        context["body"] = switcher + context["body"] + closing
     alternates = "".join(
         f'<link rel="alternate" hreflang="{html.escape(code)}" href="{html.escape(relative_to_other(pagename, code))}" />\n'
         for code, _ in languages if code != lang
@@ -65,6 +75,9 @@ def setup(app):
     app.add_config_value("aimaq_lang", "en", "html")
     app.add_config_value("aimaq_languages", [], "html")
     app.add_config_value("aimaq_switcher_label", "Language", "html")
+    app.add_config_value("aimaq_publication", {}, "html")
+    if (Path(app.srcdir) / "_static" / PUBLICATION_CSS).is_file():
+        app.add_css_file(PUBLICATION_CSS)
     locale_dir = Path(app.srcdir) / LOCALE_FOLDER
     if locale_dir.is_dir():
         for catalogue in THEME_CATALOGUES:
