@@ -16,7 +16,7 @@ Examples
 >>> pub = Publication(2023, "2026-12-05", "https://example.org/aimaq", pdf=True)
 >>> pub.pdf_name("kk")
 'aimaq-2023-kk.pdf'
->>> long_date("2026-12-05", "ru")
+>>> long_date("2026-12-05", "ru").replace("\u202f", " ")  # Babel puts a narrow no-break space before г.
 '5 декабря 2026 г.'
 >>> how_to_cite(pub, "en")
 'The Aimaq project (2026). Regional inequality in Kazakhstan. Annual report, edition 2023. Data as of December 5, 2026. https://example.org/aimaq'
