@@ -184,3 +184,17 @@ def test_the_project_manifest_declares_every_run():
     for run in manifest.runs(manifest.latest):
         assert run.reads, f"{run.label} declares no reads"
         json.dumps(dict(run.reads))
+
+
+def test_a_library_read_of_every_year_is_the_all_years_product(data_copy, tmp_path):
+    """load_intensity reads population for every year of its series: product panel-stable-all."""
+    from analysis.data import load_intensity
+
+    expected = load_intensity()
+    made = _products(data_copy, tmp_path, names=["panel-stable-all", "data-years"])
+    served.serve(_serving(data_copy, made, {"panel-stable-all": ("population_avg",)}))
+    try:
+        got = load_intensity()
+    finally:
+        served.serve(None)
+    pd.testing.assert_frame_equal(got, expected)

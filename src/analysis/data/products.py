@@ -8,6 +8,8 @@ product             computed as                                   columns
 ==================  ============================================  ===========
 ``panel-stable``    ``load_panel("stable", until=Y)``             indicators
 ``panel-current``   ``load_panel("current", until=Y)``            indicators
+``panel-stable-all````load_panel("stable")`` (every year)           indicators
+``panel-current-all````load_panel("current")`` (every year)          indicators
 ``map-panel``       ``load_map_panel(Y)``                         indicators
 ``national``        ``load_national(until=Y)``                    indicators
 ``data-years``      ``data_years()``                              (whole)
@@ -54,7 +56,8 @@ import pandas as pd
 from analysis.data.paths import resolve_data_dir
 
 #: Products with one column per indicator (a run may declare a subset of them).
-COLUMN_PRODUCTS = ("panel-stable", "panel-current", "map-panel", "national")
+COLUMN_PRODUCTS = ("panel-stable", "panel-current", "panel-stable-all", "panel-current-all", "map-panel",
+                   "national")
 #: Products read whole.
 WHOLE_PRODUCTS = ("data-years", "coverage-stable", "coverage-current", "per-capita-check")
 PRODUCTS = COLUMN_PRODUCTS + WHOLE_PRODUCTS
@@ -114,6 +117,8 @@ def compute(name: str, edition: int, data_dir) -> Any:
     calls = {
         "panel-stable": lambda: panel.load_panel("stable", data_dir, until=edition),
         "panel-current": lambda: panel.load_panel("current", data_dir, until=edition),
+        "panel-stable-all": lambda: panel.load_panel("stable", data_dir),
+        "panel-current-all": lambda: panel.load_panel("current", data_dir),
         "map-panel": lambda: panel.load_map_panel(edition, data_dir),
         "national": lambda: panel.load_national(data_dir, until=edition),
         "data-years": lambda: panel.data_years(data_dir),
@@ -159,8 +164,11 @@ def product_of(loader: str, arguments: Mapping[str, Any], edition: int) -> tuple
     """
     plain = arguments.get("as_of") is None and not arguments.get("include_unverified", False)
     if loader == "load_panel":
-        if plain and _year(arguments.get("until")) == edition and arguments.get("basis") in ("stable", "current"):
-            return f"panel-{arguments['basis']}", _columns(arguments.get("indicators"))
+        basis, until = arguments.get("basis"), arguments.get("until")
+        if plain and basis in ("stable", "current") and until is None:  # every year (e.g. load_intensity)
+            return f"panel-{basis}-all", _columns(arguments.get("indicators"))
+        if plain and _year(until) == edition and basis in ("stable", "current"):
+            return f"panel-{basis}", _columns(arguments.get("indicators"))
     elif loader == "load_map_panel":
         year, until = _year(arguments.get("year")), _year(arguments.get("until"))
         if plain and year == edition and (until is None or until >= year):

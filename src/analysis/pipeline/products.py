@@ -51,14 +51,16 @@ from analysis.pipeline.manifest import ManifestError
 
 #: Kept in step with analysis.data.products (not imported: the pipeline's process imports the
 #: data room only when a product has to be computed).
-COLUMN_PRODUCTS = ("panel-stable", "panel-current", "map-panel", "national")
+COLUMN_PRODUCTS = ("panel-stable", "panel-current", "panel-stable-all", "panel-current-all", "map-panel",
+                   "national")
 WHOLE_PRODUCTS = ("data-years", "coverage-stable", "coverage-current", "per-capita-check")
 PRODUCTS = COLUMN_PRODUCTS + WHOLE_PRODUCTS
 ALWAYS_DECLARED = ("data-years",)
 #: In a column list: the indicators of the index framework (data/index.yml of the data folder).
 INDEX_INDICATORS = "@index"
 #: Products computed from the whole data (every year), not only the edition's slice.
-_WHOLE_DATA = ("data-years", "coverage-stable", "coverage-current", "per-capita-check")
+_WHOLE_DATA = ("data-years", "coverage-stable", "coverage-current", "per-capita-check", "panel-stable-all",
+               "panel-current-all")
 _FORMAT = "aimaq-products-1"
 
 Reads = Mapping[str, "tuple[str, ...] | None"]

@@ -97,20 +97,27 @@ def plan_runs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
     static_keys = data_fingerprints(paths.data_dir, editions, without=TRACED_FILES)
     env = {"AIMAQ_DATA_DIR": str(paths.data_dir)}
     sources: list[tuple] = []  # per run: (notebook bytes, declared reads or None, error)
+    notebooks: dict[str, bytes | None] = {}
+    declarations: dict[tuple, tuple] = {}  # one parse per notebook and template, not per run
     for run in runs:
         notebook = manifest.notebooks_dir / run.notebook
-        if not notebook.is_file():
+        if run.notebook not in notebooks:
+            notebooks[run.notebook] = notebook.read_bytes() if notebook.is_file() else None
+        source = notebooks[run.notebook]
+        if source is None:
             sources.append((None, None, f"notebook not found: {relative_to(notebook, paths.root)}"))
             continue
-        source = notebook.read_bytes()
-        try:
-            reads = declared.merge_reads(dict(run.reads), declared.notebook_reads(source, notebook))
-            if reads is not None:
-                reads = declared.with_always_declared(declared.expand_index(reads, paths.data_dir))
-        except (ManifestError, OSError, ValueError) as error:
-            sources.append((source, None, f"{run.notebook}: declared reads: {error}"))
-            continue
-        sources.append((source, reads, None))
+        memo = (run.notebook, run.reads)
+        if memo not in declarations:
+            try:
+                reads = declared.merge_reads(dict(run.reads), declared.notebook_reads(source, notebook))
+                if reads is not None:
+                    reads = declared.with_always_declared(declared.expand_index(reads, paths.data_dir))
+                declarations[memo] = (reads, None)
+            except (ManifestError, OSError, ValueError) as error:
+                declarations[memo] = (None, f"{run.notebook}: declared reads: {error}")
+        reads, error = declarations[memo]
+        sources.append((source, reads, error))
     wanted: dict[int, set[str]] = {}
     for run, (_, reads, _) in zip(runs, sources):
         wanted.setdefault(run.edition, set()).update(reads or ())
