@@ -56,7 +56,7 @@ def check(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Data
     try:
         root = resolve_data_dir(data_dir)
         if not root.is_dir():
-            raise DataError(str(root), None, None, "no such folder",
+            raise DataError(str(root), None, None, "a file" if root.exists() else "no such folder",
                             "an existing data folder (check --data-dir or AIMAQ_DATA_DIR)")
         verify_checksums(root, include_geo=True)
         tables = load_tables(root)
@@ -180,9 +180,9 @@ def add(
     except DataError as err:
         _fail(err)
     except OSError as err:  # read-only folder, full disk, unreadable file: one line, nothing half-written
-        _fail(DataError(Path(err.filename or file).name, None, None, err.strerror or type(err).__name__,
-                        "a readable input and a data folder this user may write, with room for a copy of "
-                        "observations.csv (the data are unchanged)"))
+        from analysis.data.errors import os_error
+
+        _fail(os_error(err, None, kept="the data are unchanged"))
 
 
 def _add_locked(file, data_dir, indicator, sheet, source, yes, when) -> None:

@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -37,6 +38,16 @@ def _summary(console, result) -> None:
     console.print(table)
 
 
+_KEPT = "the last good executed notebooks and cache entries are kept"
+
+
+def _say(console, message: str) -> None:
+    """One red line, never wrapped, never read as rich markup (messages quote values such as '[2023]')."""
+    from rich.text import Text
+
+    console.print(Text(message, style="red"), soft_wrap=True)
+
+
 @app.command("run")
 def run(
     edition: Optional[list[int]] = typer.Option(None, "--edition", help="Report year to build (repeatable); default all editions."),
@@ -45,6 +56,8 @@ def run(
     executor: str = typer.Option("local", "--executor", help="local (default, no server) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (with --executor dask)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Re-execute every run."),
+    manifest: Optional[Path] = typer.Option(None, "--manifest", help="Run manifest (default: notebooks/manifest.yml)."),
+    build_dir: Optional[Path] = typer.Option(None, "--build-dir", help="Default: the project's _build/."),
 ) -> None:
     """Execute every run of the manifest once (three languages from one execution)."""
     from rich.console import Console
@@ -68,10 +81,18 @@ def run(
     try:
         with bar:
             result = run_pipeline(edition or None, jobs=jobs, keep_going=keep_going, executor=executor,
-                                  scheduler=scheduler, use_cache=not no_cache, progress=progress)
+                                  scheduler=scheduler, use_cache=not no_cache, progress=progress,
+                                  manifest=manifest, build_dir=build_dir)
     except (ManifestError, BuildLocked, ValueError) as error:
-        console.print(f"[red]aimaq run: {error}")
+        _say(console, f"aimaq run: {error}")
         raise typer.Exit(2)
+    except OSError as error:  # a full disk, a read-only build folder: the last good outputs stand
+        from analysis.data.errors import os_error
+        from analysis.pipeline.manifest import project_root
+
+        where = build_dir.resolve().parent if build_dir else project_root()
+        _say(console, f"aimaq run: {os_error(error, where, kept=_KEPT)}")
+        raise typer.Exit(1)
     tally = ", ".join(f"{count} {name}" for name, count in result.counts.items())
     console.print(f"{len(result.statuses)} runs in {result.seconds:.1f} s: {tally}")
     if result.failures:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import fcntl
-import io
 import json
 import math
 import os
@@ -50,9 +49,9 @@ from analysis.data.checksums import (
     verify_checksums,
     write_staged,
 )
-from analysis.data.errors import DataError
+from analysis.data.errors import DataError, os_error
 from analysis.data.harmonise import harmonise
-from analysis.data.schemas import decode_utf8, validate_table
+from analysis.data.schemas import decode_utf8, parse_csv, validate_table
 from analysis.data.tables import load_tables
 
 OBS_COLUMNS = ["region", "year", "indicator", "territory", "value", "source", "note", "recorded"]
@@ -161,10 +160,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
     text = decode_utf8(path.read_bytes(), path.name)
     if not text.strip():
         raise DataError(path.name, None, None, "an empty file", "a header line and rows in the template data/build/template.csv")
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise DataError(path.name, None, None, str(err).strip(), "well-formed CSV") from None
+    frame = parse_csv(text, path.name)
+    if frame.empty:
+        raise DataError(path.name, 2, None, "no rows", "at least one row of figures under the header")
+    return frame
 
 
 def _read_sheet(path: Path, indicator: str | None, sheet: str | None) -> tuple[pd.DataFrame, tuple]:
@@ -370,19 +369,23 @@ def _write(plan: Addition, data_dir: Path) -> None:
     # data untouched (orphan temporaries are removed next time); after 2, `resume_addition`
     # finishes the swaps. Loads refuse to read while a journal exists.
     staged: dict[str, Path] = {}
+    writing = "revisions.csv"
     try:
         staged["revisions.csv"] = write_staged(data_dir / "revisions.csv", _csv_text(plan.revisions, OBS_COLUMNS + ["superseded", "superseded_by"]))
+        writing = "observations.csv"
         staged["observations.csv"] = write_staged(data_dir / "observations.csv", _csv_text(plan.observations, OBS_COLUMNS))
+        writing = "datapackage.json"
         staged["datapackage.json"] = write_staged(data_dir / "datapackage.json", datapackage_text(data_dir, staged))
         journal = {"swaps": [[tmp.name, rel] for rel, tmp in staged.items()]}
+        writing = JOURNAL
         atomic_write_text(data_dir / JOURNAL, json.dumps(journal, indent=1) + "\n")
     except OSError as err:  # a full disk, a read-only folder: before the journal, so the old data stand
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
         if not (data_dir / JOURNAL).exists():
-            raise DataError(data_dir.name, None, None, err.strerror or type(err).__name__,
-                            "room and permission to write the new data files beside the old ones "
-                            "(nothing was changed)") from None
+            # a failed write() names no file: name the one being written, not its hidden temporary
+            named = OSError(err.errno, err.strerror, str(data_dir / writing))
+            raise os_error(named, data_dir.parent, kept="nothing was changed: the data are as they were") from None
         raise
     resume_addition(data_dir)
     load_tables(data_dir)  # re-read and re-check what was written

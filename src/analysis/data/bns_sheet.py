@@ -96,6 +96,23 @@ def region_code(label: object) -> str | None:
     return _ALIASES.get(text)
 
 
+def _not_a_workbook(path: Path, err: Exception) -> str:
+    """What the file is instead of a readable workbook, in plain words."""
+    from analysis.data.schemas import foreign_format
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return type(err).__name__
+    if head.startswith(b"PK\x03\x04"):
+        return f"a damaged or cut-off workbook ({type(err).__name__}: {err})"
+    kind = foreign_format(head)
+    if kind is not None:
+        return kind
+    return "text, not a workbook (a CSV named .xlsx? give it the .csv extension)"
+
+
 def _year(header: object) -> int | None:
     if isinstance(header, (int, float)) and not isinstance(header, bool) and float(header).is_integer():
         year = int(header)
@@ -141,7 +158,7 @@ def read_bns_sheet(path: str | Path, indicator: str, sheet: str | None = None) -
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises several types for a file that is not a workbook
-        raise DataError(path.name, None, None, type(err).__name__, "an .xlsx workbook in BNS layout") from None
+        raise DataError(path.name, None, None, _not_a_workbook(path, err), "an .xlsx workbook in BNS layout") from None
     name = sheet if sheet is not None else book.sheetnames[-1]
     if name not in book.sheetnames:
         raise DataError(path.name, None, None, name, f"a sheet name, one of {book.sheetnames}")

@@ -6,6 +6,9 @@ Each check raises :class:`DataError` at the first offending row (1-based line nu
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +25,15 @@ NATIONAL_SUM_INDICATORS = ("grp_nominal", "grp_nominal_rub", "population_jan1", 
 NATIONAL_SUM_RTOL = 5e-4  # 0.05 %: the published tables add up exactly; this allows rounding only
 
 KEY = ["region", "year", "indicator", "territory"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_real_date(text: str) -> bool:
+    """``YYYY-MM-DD`` naming a day that exists (2026-02-30 does not)."""
+    try:
+        return len(text) == 10 and _dt.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 def _line(frame: pd.DataFrame, position: int) -> int:
@@ -110,6 +122,13 @@ def check_observations(
             " ".join(str(obs[c].iloc[i]) for c in key).strip(),
             f"one row per {', '.join(key)} (already on row {_line(obs, first)})",
         )
+    for column in ("recorded", "superseded"):
+        if column in obs.columns:
+            real = obs[column].map(_is_real_date).to_numpy()  # the pattern YYYY-MM-DD is checked by the schema
+            if not real.all():
+                i = _first(~real)
+                raise DataError(file, _line(obs, i), column, obs[column].iloc[i],
+                                "a real calendar date YYYY-MM-DD (month 01-12, day of that month)")
     if "superseded" in obs.columns:
         bad = (obs["superseded"] < obs["recorded"]).to_numpy()
         if bad.any():

@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from analysis.data.errors import DataError
-from analysis.data.schemas import SCHEMAS
+from analysis.data.schemas import SCHEMAS, decode_utf8
 
 DESCRIPTOR = "datapackage.json"
 #: Present only while `aimaq data add` swaps files in (see analysis.data.add).
@@ -142,28 +143,75 @@ def verify_checksums(data_dir: Path, *, include_geo: bool = True) -> None:
     if (data_dir / JOURNAL).exists():
         raise DataError(JOURNAL, None, None, "present",
                         "no interrupted `aimaq data add` (finish it with `aimaq data resume`)")
-    path = data_dir / DESCRIPTOR
-    if not path.is_file():
-        raise DataError(DESCRIPTOR, None, None, "no such file", "a Data Package descriptor with checksums")
-    try:
-        package = json.loads(path.read_text(encoding="utf-8"))
-        resources = package["resources"]
-    except (ValueError, KeyError, TypeError) as err:
-        raise DataError(DESCRIPTOR, None, None, str(err), "valid Data Package JSON") from None
-    listed = {res.get("path") for res in resources}
-    for required in ("observations.csv", "regions.csv", "indicators.csv", "programmes.csv", "revisions.csv"):
-        if required not in listed:
-            raise DataError(DESCRIPTOR, None, "resources", required, "a resource entry for every data file")
-    for res in resources:
-        rel = res.get("path", "")
+    for rel, expected in _listed_files(data_dir):
         if not include_geo and rel.startswith("geo/"):
             continue
         file = data_dir / rel
         if not file.is_file():
             raise DataError(rel, None, None, "no such file", "the file listed in datapackage.json")
         actual = f"sha256:{sha256(file)}"
-        if actual != res.get("hash"):
+        if actual != expected:
             raise DataError(
                 rel, None, None, actual[:19] + "...",
-                f"{res.get('hash', '?')[:19]}... as recorded in datapackage.json (file edited outside `aimaq data add`?)",
+                f"{expected[:19]}... as recorded in datapackage.json (file edited outside `aimaq data add`?)",
             )
+
+
+_HASH = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _listed_files(data_dir: Path) -> list[tuple[str, str]]:
+    """(path, hash) of every resource of ``datapackage.json``, after checking its structure.
+
+    The descriptor is JSON written by :func:`write_datapackage`; anything else (an empty or cut
+    file, a list instead of an object, a resource without a path, a file listed twice, a hash that
+    is not a sha256, a path that leaves the data folder) is refused naming the entry.
+    """
+    path = data_dir / DESCRIPTOR
+    if not path.is_file():
+        raise DataError(DESCRIPTOR, None, None, "no such file", "a Data Package descriptor with checksums")
+    text = decode_utf8(path.read_bytes(), DESCRIPTOR)
+    if not text.strip():
+        raise DataError(DESCRIPTOR, None, None, "an empty file",
+                        "the Data Package descriptor `aimaq data add` writes (restore it from git)")
+    try:
+        package = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataError(DESCRIPTOR, err.lineno, None, err.msg,
+                        f"valid JSON (column {err.colno}; the file is damaged or cut off: restore it from git)") from None
+    if not isinstance(package, dict):
+        raise DataError(DESCRIPTOR, None, None, f"a JSON {_json_type(package)}",
+                        "a JSON object with a 'resources' list (a Data Package descriptor)")
+    resources = package.get("resources")
+    if not isinstance(resources, list):
+        raise DataError(DESCRIPTOR, None, "resources", "missing" if resources is None else f"a JSON {_json_type(resources)}",
+                        "a list with one entry per data file")
+    listed: dict[str, int] = {}
+    for number, res in enumerate(resources):
+        where = f"resources[{number}]"
+        if not isinstance(res, dict):
+            raise DataError(DESCRIPTOR, None, where, f"a JSON {_json_type(res)}", "an object with 'path' and 'hash'")
+        rel = res.get("path")
+        if not isinstance(rel, str) or not rel:
+            raise DataError(DESCRIPTOR, None, f"{where}.path", "missing" if rel is None else rel,
+                            "the file's path inside the data folder, e.g. 'regions.csv'")
+        parts = Path(rel).parts
+        if Path(rel).is_absolute() or ".." in parts or "\\" in rel:
+            raise DataError(DESCRIPTOR, None, f"{where}.path", rel, "a path inside the data folder (no '..', not absolute)")
+        if rel in listed:
+            raise DataError(DESCRIPTOR, None, f"{where}.path", rel,
+                            f"one entry per file (already resources[{listed[rel]}])")
+        listed[rel] = number
+        digest = res.get("hash")
+        if not (isinstance(digest, str) and _HASH.fullmatch(digest)):
+            raise DataError(DESCRIPTOR, None, f"{where}.hash", "missing" if digest is None else digest,
+                            "'sha256:' and 64 hexadecimal digits")
+    for required in ("observations.csv", "regions.csv", "indicators.csv", "programmes.csv", "revisions.csv"):
+        if required not in listed:
+            raise DataError(DESCRIPTOR, None, "resources", required, "a resource entry for every data file")
+    return [(res["path"], res["hash"]) for res in resources]
+
+
+def _json_type(value) -> str:
+    return {list: "list", dict: "object", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "number")

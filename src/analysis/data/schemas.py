@@ -7,7 +7,9 @@ its pandera schema; the first failure becomes a :class:`DataError` naming file, 
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -149,12 +151,36 @@ def decode_utf8(raw: bytes, file: str) -> str:
     >>> decode_utf8("a,b\\n".encode(), "x.csv")
     'a,b\\n'
     """
+    kind = foreign_format(raw)
+    if kind is not None:
+        raise DataError(file, None, None, kind, "UTF-8 text (in a spreadsheet: save as 'CSV UTF-8')")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         raise DataError(file, line, None, raw[err.start : err.start + 4], "UTF-8 text") from None
     return text.removeprefix("\ufeff")
+
+
+# File signatures of what is most often saved or renamed by mistake in place of a UTF-8 CSV.
+_SIGNATURES = (
+    (b"\xff\xfe", "UTF-16 text (Excel's 'Unicode text')"),
+    (b"\xfe\xff", "UTF-16 text"),
+    (bytes.fromhex("d0cf11e0a1b11ae1"), "an Excel 97-2003 workbook (.xls) renamed"),
+    (b"PK\x03\x04", "a zip archive (an .xlsx or .ods workbook renamed?)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+)
+
+
+def foreign_format(raw: bytes) -> str | None:
+    """What the bytes are when they are clearly not text (a known signature, or NUL bytes)."""
+    for signature, kind in _SIGNATURES:
+        if raw.startswith(signature):
+            return kind
+    if b"\x00" in raw[:4096]:
+        return "binary data (NUL bytes)"
+    return None
 
 
 def _expectation(check: str, schema: pa.DataFrameSchema, column: str) -> str:
@@ -173,8 +199,34 @@ def _expectation(check: str, schema: pa.DataFrameSchema, column: str) -> str:
             if template:
                 stats = {k: (sorted(v) if isinstance(v, (set, frozenset, list)) else v)
                          for k, v in (chk.statistics or {}).items()}
+                if stats.get("pattern") == ISO_DATE:
+                    return "a date written YYYY-MM-DD (e.g. 2026-11-27)"
                 return template.format(**stats)
     return "a finite number" if column == "value" else f"a value passing {check}"
+
+
+_WHOLE = r"[-+]?[0-9]+"
+_DECIMAL = r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
+
+
+def _check_plain_numbers(cells: pd.Series, file: str, column: str, *, whole: bool, nullable: bool) -> None:
+    """Numbers as the data files write them: ASCII digits, a dot for decimals, finite.
+
+    Python's ``int``/``float`` (and so pandas' coercion) also accept full-width or Arabic-Indic
+    digits, "NaN", "inf" and "1e400" (which overflows to infinity); none of them is a figure.
+    """
+    text = cells.astype(str).str.strip()
+    ok = text.str.fullmatch(_WHOLE if whole else _DECIMAL)
+    if nullable:
+        ok |= cells.isna() | (text == "")
+    if ok.all() and not whole:
+        values = pd.to_numeric(text.where(text != "", None), errors="coerce")
+        ok = values.isna() | values.abs().lt(float("inf"))
+    if not ok.all():
+        where = cells.index[~ok.to_numpy()][0]
+        raise DataError(file, int(where) + 2, column, cells[where],
+                        "a whole number written with ASCII digits (e.g. 2024)" if whole else
+                        "a finite number written with ASCII digits and a dot for decimals (e.g. 1234.5)")
 
 
 def validate_table(frame: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -192,6 +244,9 @@ def validate_table(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     for column in schema.columns:
         if column not in frame.columns:
             raise DataError(file, 1, column, "missing", f"a header with the column {column!r}")
+    for name, col in schema.columns.items():
+        if str(col.dtype) in ("int64", "float64") and not pd.api.types.is_numeric_dtype(frame[name]):
+            _check_plain_numbers(frame[name], file, name, whole=str(col.dtype) == "int64", nullable=col.nullable)
     for name, col in schema.columns.items():
         if col.nullable and "float" in str(col.dtype):  # an empty cell is a missing number here
             frame = frame.assign(**{name: frame[name].replace("", None)})
@@ -221,8 +276,49 @@ def read_table(data_dir: Path, file: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(file, None, None, "no such file", "the file to exist in the data directory")
     text = decode_utf8(path.read_bytes(), file)
+    frame = parse_csv(text, file)
+    if frame.empty and file in MUST_HAVE_ROWS:
+        raise DataError(file, 2, None, "no rows", "at least one row under the header (restore the file from git)")
+    return validate_table(frame, file)
+
+
+#: Data files that are never empty (revisions and unverified figures may be).
+MUST_HAVE_ROWS = ("observations.csv", "regions.csv", "indicators.csv", "programmes.csv")
+
+
+def parse_csv(text: str, file: str) -> pd.DataFrame:
+    """Cells of a CSV as strings; an empty file or a row with the wrong number of fields is a DataError.
+
+    Examples
+    --------
+    >>> parse_csv("a,b\\n1,2,3\\n", "x.csv")
+    Traceback (most recent call last):
+    ...
+    analysis.data.errors.DataError: x.csv, row 2: got '3 fields: 1,2,3', expected 2 fields as in the header (a decimal comma? write 4.5, or quote the cell)
+    """
+    if not text.strip():
+        raise DataError(file, None, None, "an empty file", "a header line and rows (restore the file from git)")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.ParserError as err:
+        _refuse_ragged_rows(text, file)
         raise DataError(file, None, None, str(err).strip(), "well-formed CSV") from None
-    return validate_table(frame, file)
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes the first field of rows that all have one field too many as an index
+        _refuse_ragged_rows(text, file)
+    return frame
+
+
+def _refuse_ragged_rows(text: str, file: str) -> None:
+    """Name the first row whose number of fields differs from the header's (a decimal comma, usually)."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows)
+    if len(header) < 2:
+        return  # not comma-separated at all (semicolons, tabs): the header check names the columns
+    lines = text.splitlines()
+    for row in rows:
+        if row and len(row) != len(header):
+            line = rows.line_num
+            shown = lines[line - 1] if line <= len(lines) else ",".join(row)
+            raise DataError(file, line, None, f"{len(row)} fields: {shown}",
+                            f"{len(header)} fields as in the header (a decimal comma? write 4.5, or quote the cell)")

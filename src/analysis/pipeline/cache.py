@@ -30,7 +30,9 @@ columns re-executes them all), and not when a column it never loads changes.
 Entries and outputs are written through :func:`atomic_write`: a temporary file
 in the same directory, fsync, then ``os.replace``. A ``kill -9`` at any moment
 leaves either the old file or the new one, never a torn file; leftover
-temporary files are removed by :func:`sweep_temporaries` on the next run.
+temporary files are removed by :func:`sweep_temporaries` on the next run. A
+write that fails (a full disk, a read-only folder) removes its temporary at
+once and raises ``OSError`` naming the file it was writing; the old file stays.
 """
 
 from __future__ import annotations
@@ -69,11 +71,20 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp = path.with_name(f"{_TMP_PREFIX}{os.getpid()}-{path.name}")
-    with open(tmp, "wb") as handle:
-        handle.write(payload)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        # A full disk or a read-only folder: the half-written temporary goes, the old file stands,
+        # and the error names the file that could not be written (not its hidden temporary).
+        tmp.unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, str(path)) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def sweep_temporaries(*directories: Path) -> int:
