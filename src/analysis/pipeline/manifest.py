@@ -24,6 +24,9 @@ from typing import Any
 
 import yaml
 
+from analysis.pipeline.errors import ManifestError
+from analysis.pipeline.products import parse_reads
+
 MANIFEST_NAME = "manifest.yml"
 FOREACH_KINDS = ("region", "programme")
 
@@ -33,18 +36,6 @@ FOREACH_KINDS = ("region", "programme")
 _REGION_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,6})?$")
 _PROGRAMME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _PAGE_RE = re.compile(r"^[a-z0-9_]+(/[A-Za-z0-9_\-]+)*$")
-
-
-class ManifestError(ValueError):
-    """The manifest, or a parameter taken from it, is not what the pipeline expects.
-
-    The message names the file, the entry and key, the value found and what
-    was expected, in one line.
-    """
-
-    def __init__(self, file: str | Path, where: str, value: Any, expected: str):
-        self.file, self.where, self.value, self.expected = str(file), where, value, expected
-        super().__init__(f"{Path(file).name}: {where}: got {value!r}, expected {expected}")
 
 
 @dataclass(frozen=True)
@@ -191,7 +182,7 @@ def check_parameter(name: str, value: Any, file: str | Path = MANIFEST_NAME,
     >>> check_parameter("region", "KZ-43'; import os")
     Traceback (most recent call last):
     ...
-    analysis.pipeline.manifest.ManifestError: manifest.yml: parameters.region: got "KZ-43'; import os", expected a region code such as 'KZ-43'
+    analysis.pipeline.errors.ManifestError: manifest.yml: parameters.region: got "KZ-43'; import os", expected a region code such as 'KZ-43'
     """
     if name == "year":
         if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
@@ -327,7 +318,6 @@ def _check_template(template: Any, index: int, path: Path) -> dict[str, Any]:
     part = template.get("part")
     if not isinstance(part, str) or not re.match(r"^[a-z0-9_]+$", part):
         raise ManifestError(path, f"{where}.part", part, "a part id like 'regions'")
-    from analysis.pipeline.products import parse_reads
 
     reads = tuple(parse_reads(template.get("reads"), path, f"{where}.reads").items())
     return {"notebook": notebook, "foreach": kind, "page": page, "part": part, "reads": reads}

@@ -47,7 +47,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.pipeline.cache import atomic_write
-from analysis.pipeline.manifest import ManifestError
+from analysis.pipeline.errors import ManifestError
 
 #: Kept in step with analysis.data.products (not imported: the pipeline's process imports the
 #: data room only when a product has to be computed).

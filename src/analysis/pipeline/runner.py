@@ -220,7 +220,7 @@ def run_pipeline(editions: Iterable[int] | None = None, *, jobs: int | None = No
     >>> run_pipeline([1800])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    analysis.pipeline.manifest.ManifestError: manifest.yml: edition: got 1800, expected one of [...]
+    analysis.pipeline.errors.ManifestError: manifest.yml: edition: got 1800, expected one of [...]
     """
     started = time.perf_counter()
     paths = Paths.resolve(root, manifest, data_dir, build_dir)

@@ -230,7 +230,7 @@ def verify(notebook: str | None = None, region: str | None = None,
     >>> verify(edition=1800)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    analysis.pipeline.manifest.ManifestError: manifest.yml: edition: got 1800, expected one of [...]
+    analysis.pipeline.errors.ManifestError: manifest.yml: edition: got 1800, expected one of [...]
     """
     from analysis.pipeline.executors import get_executor
     from analysis.pipeline.manifest import load_manifest
