@@ -49,7 +49,9 @@ from analysis.report.glue import glue
 from analysis.report.figure import figure
 from analysis.report.pages import convergence_page, programme_page
 from analysis.report.region_page import region_page
-from analysis.report.composite_page import composite_page  # noqa: F401 (B)
+from analysis.report.composite_page import composite_page
+from analysis.report.overview_page import overview_page
+from analysis.report.conclusions_page import conclusions_page
 
 __all__ = [
     "ParameterError", "choice", "year_param", "data_dir_param", "data_years",
@@ -60,5 +62,5 @@ __all__ = [
     "Column", "auto_decimals", "table_html", "table",
     "glue",
     "figure",
-    "programme_page", "convergence_page",
+    "programme_page", "convergence_page", "composite_page", "region_page", "overview_page", "conclusions_page",
 ]
