@@ -1,7 +1,12 @@
 """The convergence page: sigma, beta, rolling windows, distribution dynamics and clubs, reconciled.
 
 :func:`convergence_chapter` computes every estimate of the page on the stable
-basis of the edition, finds the sub-periods in which the dispersion trend
+basis of the edition, in real terms where the measure depends on prices: β and the rolling β use
+real growth (GRP per capita at constant 2015 prices, chain-linked from BNS's volume index; the
+nominal β is kept as a labelled comparison, :attr:`ConvergenceChapter.beta_windows`), while σ,
+the distribution dynamics and the clubs use each year's cross-section in that year's prices --
+they are scale-free (relative to the year's mean or in logs), so a price level common to all
+regions cancels in them. The change map shows the real change. It finds the sub-periods in which the dispersion trend
 changed direction (:func:`direction_periods`, from the data) and decides one
 headline with :data:`analysis.chapters.decision.CONVERGENCE_RULES`.
 
@@ -28,7 +33,12 @@ __all__ = ["Period", "ConvergenceChapter", "convergence_chapter", "direction_per
            "ROLLING_YEARS"]
 
 HEADLINE = "grp_per_capita"
+#: the level whose growth β measures: real GRP per capita (constant 2015 prices)
+REAL = "grp_per_capita_real"
 ROLLING_YEARS = 10
+#: the reference β windows beside the whole period (the boundaries of the oil boom and of the
+#: 2014-2015 tenge devaluation)
+BREAK_YEARS = (2007, 2014)
 _SIGN = {"converging": -1, "diverging": 1, "no_significant_change": 0}
 
 
@@ -103,6 +113,10 @@ class ConvergenceChapter:
     level_now: pd.Series = field(repr=False)
     change: pd.Series = field(repr=False)
     map_start: int
+    real_indicator: str = REAL
+    beta_nominal: object = None
+    real_window: pd.DataFrame = field(default=None, repr=False)
+    beta_windows: pd.DataFrame = field(default=None, repr=False)  # start, end, measure, beta, p, speed, half_life
 
     @property
     def rolling_converging(self) -> int:
@@ -127,6 +141,12 @@ class ConvergenceChapter:
             "rolling_diverging": self.rolling_diverging, "periods_count": len(self.periods),
             "verdict": self.verdict,
         }
+        if self.beta_nominal is not None:
+            out["beta_nominal"], out["beta_nominal_pvalue"] = self.beta_nominal.beta, self.beta_nominal.pvalue
+        if self.beta_windows is not None:
+            for row in self.beta_windows.itertuples():
+                key = f"beta_{row.measure}_{row.start}_{row.end}"
+                out[key], out[f"{key}_pvalue"] = float(row.beta), float(row.p)
         for i, p in enumerate(self.periods, start=1):
             out[f"period{i}_start"], out[f"period{i}_end"], out[f"period{i}_direction"] = p.start, p.end, p.direction
         return out
@@ -138,32 +158,56 @@ def convergence_facts(trend, beta, periods) -> dict:
             "direction_changes": sum(1 for a, b in zip(periods, periods[1:]) if a.direction != b.direction)}
 
 
-def convergence_chapter(edition: Edition, indicator: str = HEADLINE) -> ConvergenceChapter:
+def beta_windows(nominal_window: pd.DataFrame, real_window: pd.DataFrame, indicator: str, real: str,
+                 start: int, end: int) -> pd.DataFrame:
+    """Real and nominal β, speed λ and half-life for the whole period and the reference sub-periods."""
+    from analysis import convergence
+
+    bounds = sorted({start, end, *(y for y in BREAK_YEARS if start < y < end)})
+    spans = [(start, end)] + ([(a, b) for a, b in zip(bounds, bounds[1:])] if len(bounds) > 2 else [])
+    rows = []
+    for a, b in spans:
+        for measure, frame, column in (("real", real_window, real), ("nominal", nominal_window, indicator)):
+            r = convergence.beta(frame, column, a, b)
+            rows.append({"start": a, "end": b, "measure": measure, "beta": r.beta, "p": r.pvalue,
+                         "speed": r.speed, "half_life": r.half_life, "verdict": r.verdict})
+    return pd.DataFrame(rows)
+
+
+def convergence_chapter(edition: Edition, indicator: str = HEADLINE, real: str = REAL) -> ConvergenceChapter:
     """Every estimate of the convergence page for ``edition`` and the headline they give together."""
     from analysis import convergence
 
-    panel = edition.panel("stable", [indicator, "population_avg"])
+    panel = edition.panel("stable", [indicator, real, "population_avg"])
     panel["kind"] = panel["region"].map(edition.regions()["kind"])
     start, end = edition.complete_years(panel, indicator)
     window = panel[(panel["year"] >= start) & (panel["year"] <= end)]
     dispersion = convergence.sigma(window, indicator, weight="population_avg", group="kind")
     trend = convergence.sigma_trend(dispersion["cv"])
-    beta = convergence.beta(window, indicator, start, end)
-    rolling = convergence.rolling_beta(window, indicator, window=ROLLING_YEARS)
+    # growth-based measures in real terms, over the years every region has the real level
+    r_start, r_end = edition.complete_years(panel, real)
+    r_start, r_end = max(r_start, start), min(r_end, end)
+    real_window = panel[(panel["year"] >= r_start) & (panel["year"] <= r_end)]
+    beta = convergence.beta(real_window, real, r_start, r_end)
+    beta_nominal = convergence.beta(window, indicator, r_start, r_end)
+    rolling = convergence.rolling_beta(real_window, real, window=ROLLING_YEARS)
     chain = convergence.markov(window, indicator, classes=5, relative=True, pooled=True, seed=0)
     clubs = convergence.clubs(window, indicator)
     between = float(dispersion.loc[end, "theil_t_between"] / dispersion.loc[end, "theil_t"])
     periods = direction_periods(dispersion["cv"])
     facts = convergence_facts(trend, beta, periods)
 
-    current = edition.panel("current", [indicator])
-    level_now = current[current["year"] == end].set_index("region")[indicator].reindex(edition.units(end, "current"))
+    current = edition.panel("current", [indicator, real])
+    now = current[current["year"] == end].set_index("region").reindex(edition.units(end, "current"))
+    level_now = now[indicator]
     map_start = max(start, end - 5)
-    level_then = current[current["year"] == map_start].set_index("region")[indicator]
-    change = level_now - level_then.reindex(level_now.index)
+    then = current[current["year"] == map_start].set_index("region")[real]
+    change = now[real] - then.reindex(now.index)  # the real change, at 2015 prices
     return ConvergenceChapter(
         edition=edition, indicator=indicator, units_count=int(panel["region"].nunique()), start=start, end=end,
         window=window, dispersion=dispersion, trend=trend, beta=beta, rolling=rolling, chain=chain, clubs=clubs,
         between_share=between, periods=periods, facts=tuple(facts.items()), verdict=decide(CONVERGENCE_RULES, facts),
         focus=tuple(edition.framework().focus_regions), level_now=level_now, change=change, map_start=map_start,
+        real_indicator=real, beta_nominal=beta_nominal, real_window=real_window,
+        beta_windows=beta_windows(window, real_window, indicator, real, r_start, r_end),
     )

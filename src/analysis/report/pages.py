@@ -280,6 +280,25 @@ def _clubs_text(ch):
                   len(c.clubs), {"t": c.t_stat, "critical": c.critical})
 
 
+_MEASURE = {"real": N_("Real (constant 2015 prices)"), "nominal": N_("Nominal (current prices), for comparison")}
+
+
+def _beta_windows(ch, indicator) -> None:
+    """Real β per period, with the nominal β beside it as a labelled comparison."""
+    if ch.beta_nominal is None or ch.beta_windows is None:
+        return
+    n = ch.beta_nominal
+    paragraph(N_("For comparison only: on nominal {indicator} (current prices) the slope over the same years is "
+                 "β = {beta:.4f} (p = {p:.2f}); nominal growth mixes in the rise of prices, which differed between "
+                 "regions, so the verdict uses real growth."), indicator=indicator, beta=n.beta, p=n.pvalue)
+    w = ch.beta_windows.assign(period=[f"{a}–{b}" for a, b in zip(ch.beta_windows["start"], ch.beta_windows["end"])],
+                               measure_label=ch.beta_windows["measure"].map(_MEASURE))
+    table(w, [Column("period", N_("Period"), "text"), Column("measure_label", N_("Growth"), "message"),
+              Column("beta", "β", "number", decimals=4), Column("p", N_("p-value"), "number", decimals=2),
+              Column("speed", N_("Speed λ, per year"), "percent", decimals=1),
+              Column("half_life", N_("Half-life, years"), "number", decimals=0)])
+
+
 def convergence_page(ch) -> None:
     """The ``convergence`` page of a :class:`analysis.chapters.ConvergenceChapter`."""
     from analysis import plots
@@ -289,9 +308,13 @@ def convergence_page(ch) -> None:
     start, end = str(ch.start), str(ch.end)
     title(N_("Regional convergence, {year} edition"), year=str(ch.edition.year))
     _glue_all(ch.glue_values())
+    real = Indicator(ch.real_indicator, ch.edition.data_dir)
     paragraph(N_("Are the regions of Kazakhstan becoming more alike? This chapter follows {indicator} in the {n} "
                  "regions whose borders can be compared over the whole period, from {start} to {end}."),
               indicator=indicator, n=ch.units_count, start=start, end=end)
+    paragraph(N_("Growth is measured in real terms, as the growth of {real}, so that rising prices do not pass for "
+                 "growth; the measures of dispersion compare the regions within each year and do not depend on the "
+                 "price level."), real=real)
     compose(KeyMsg(ch.verdict, {"start": start, "end": end, "periods": _periods(ch)}))
 
     heading(N_("Sigma convergence: is the gap narrowing?"))
@@ -307,6 +330,9 @@ def convergence_page(ch) -> None:
     if len(ch.periods) > 1:
         compose(Msg(N_("Split where its trend turned, the coefficient of variation {periods}."),
                     {"periods": _periods(ch)}))
+    paragraph(N_("Both measures are scale-free: multiplying every region's figure by the same price index leaves "
+                 "them unchanged, so in current prices they show the same dispersion as in constant prices of any "
+                 "year common to all regions."))
     paragraph(N_("In {end} the Theil index was {theil:.3f}; the gap between oblasts and cities of republican "
                  "significance accounts for {share:.0%} of it, the differences within each group for the rest."),
               end=end, theil=float(d.loc[ch.end, "theil_t"]), share=ch.between_share)
@@ -314,11 +340,11 @@ def convergence_page(ch) -> None:
     heading(N_("Beta convergence: do poorer regions grow faster?"))
     names = {c: Region(c, ch.edition.data_dir).text for c in ch.window["region"].unique()}
     highlight = ch.focus[0] if ch.focus else None
-    figure(lambda lang: plots.beta_scatter(ch.window, ch.indicator, ch.beta, lang,
-                                           names={c: f(lang) for c, f in names.items()}, highlight=highlight),
-           N_("Average annual growth of {indicator} against its initial level, by region, {start}–{end}"),
-           indicator=indicator, start=start, end=end)
     b = ch.beta
+    figure(lambda lang: plots.beta_scatter(ch.real_window, ch.real_indicator, ch.beta, lang,
+                                           names={c: f(lang) for c, f in names.items()}, highlight=highlight),
+           N_("Average annual real growth of {indicator} against its initial level, by region, {start}–{end}"),
+           indicator=real, start=str(b.start), end=str(b.end))
     if math.isfinite(b.half_life) and b.half_life > 0:
         years = int(round(b.half_life))
         compose(Msg(N_("Across {n} regions the slope is β = {beta:.4f} (p = {p:.2f})."),
@@ -330,6 +356,7 @@ def convergence_page(ch) -> None:
         paragraph(N_("Across {n} regions the slope is β = {beta:.4f} (p = {p:.2f}); the gaps are not closing, so "
                      "there is no half-life."), n=b.n, beta=b.beta, p=b.pvalue)
     key_paragraph(f"verdict.{b.verdict}")
+    _beta_windows(ch, indicator)
     if len(ch.rolling):
         figure(lambda lang: plots.rolling_beta_figure(ch.rolling, lang),
                N_("The β slope in every {length}-year window, coloured by whether it shows significant convergence "
@@ -375,10 +402,10 @@ def convergence_page(ch) -> None:
     figure(lambda lang: plots.choropleth_map(ch.level_now, lang, indicator=ch.indicator, year=ch.end,
                                              highlight=highlight, data_dir=ch.edition.data_dir),
            N_("Map of {indicator} by region, {year}"), indicator=indicator, year=end)
-    figure(lambda lang: plots.choropleth_map(ch.change, lang, indicator=ch.indicator, year=ch.end,
+    figure(lambda lang: plots.choropleth_map(ch.change, lang, indicator=ch.real_indicator, year=ch.end,
                                              start_year=ch.map_start, highlight=highlight,
                                              data_dir=ch.edition.data_dir),
-           N_("Map of the change in {indicator} by region, {start}–{end}"), indicator=indicator,
+           N_("Map of the real change in {indicator} by region, {start}–{end}"), indicator=real,
            start=str(ch.map_start), end=end)
     paragraph(N_("Regions drawn grey have no comparable figure for both years (for example, regions created or "
                  "split in between)."))
