@@ -53,7 +53,7 @@ def event_study_figure(result, lang: str, *, outcome_label: str, unit: str | Non
                            lang, level=str(level), p=num(result.pretrend_p_value, lang, 2))
     else:
         subtitle = gettext("Effects with {level}% confidence intervals", lang, level=str(level))
-    ax.set_title(wrap(subtitle, 64), fontsize=9.5, y=1.0)
+    ax.set_title(wrap(subtitle, 56), fontsize=9.5, y=1.0)  # 64 characters ran past the canvas in ru
     number_axis(ax, lang)
     table = result.table.sort_values("rel_time")
     frame = {gettext("Years since the programme started", lang): table["rel_time"].astype(int).to_numpy(),
