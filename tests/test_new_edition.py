@@ -63,7 +63,7 @@ def new_edition(tmp_path_factory):
     build_dir = root / "_build"
     result = run_pipeline([NEW_YEAR], jobs=2, keep_going=True, manifest=manifest, data_dir=data,
                           build_dir=build_dir)
-    report = build_book(NEW_YEAR, build_dir=build_dir, data_dir=data)
+    report = build_book(NEW_YEAR, build_dir=build_dir, data_dir=data, manifest=manifest)
     return data, result, report, build_dir
 
 

@@ -122,7 +122,8 @@ def _count_pages(site_lang: Path) -> int:
 
 def build_book(edition: int | None = None, *, project: Path | None = None, build_dir: Path | None = None,
                runs_root: Path | None = None, data_dir: Path | None = None, jobs: int = 2,
-               check_runs: bool | None = None, pdfs: bool | None = None) -> BookReport:
+               check_runs: bool | None = None, pdfs: bool | None = None,
+               manifest: Path | None = None) -> BookReport:
     """Build ``edition`` (default: the latest) into ``<build_dir>/html/{kk,ru,en}`` and publish it.
 
     Parameters
@@ -148,6 +149,9 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
         Print the PDF edition of each language (Chromium) and link it from every page.
         Default: like ``check_runs``, when the project has a run manifest (``make book`` does);
         the fixture books of the tests ask for them where they test them.
+    manifest : Path, optional
+        The run manifest the runs were made from (``aimaq run --manifest``); default
+        ``<project>/notebooks/manifest.yml``. The freshness check keys the runs with it.
 
     Raises
     ------
@@ -165,12 +169,13 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
     edition = int(edition) if edition is not None else latest_edition(runs_root)
     if not (runs_root / str(edition)).is_dir():
         raise BookError(f"no executed runs for edition {edition} in {runs_root / str(edition)}; run `aimaq run` first")
+    manifest = Path(manifest) if manifest else project / "notebooks" / "manifest.yml"
     if check_runs is None:
-        check_runs = (project / "notebooks" / "manifest.yml").is_file()
+        check_runs = manifest.is_file()
     if pdfs is None:
-        pdfs = (project / "notebooks" / "manifest.yml").is_file()
+        pdfs = manifest.is_file()
     publication = Publication(edition, data_as_of(edition, data_dir), repository_url(project), bool(pdfs))
-    guard = (functools.partial(_fresh_runs, edition, project, runs_root, data_dir) if check_runs
+    guard = (functools.partial(_fresh_runs, edition, project, runs_root, data_dir, manifest) if check_runs
              else contextlib.nullcontext)
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
@@ -182,14 +187,14 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
 
 
 @contextlib.contextmanager
-def _fresh_runs(edition: int, project: Path, runs_root: Path, data_dir: Path):
+def _fresh_runs(edition: int, project: Path, runs_root: Path, data_dir: Path, manifest: Path):
     """While held, no ``aimaq run`` can rewrite the runs; refuses runs that are not today's."""
     from analysis.pipeline.freshness import RunInProgress, no_run_in_progress, stale_runs
 
     try:
         with no_run_in_progress(runs_root.parent):
             problems = stale_runs(edition, root=project, build_dir=runs_root.parent, runs_root=runs_root,
-                                  data_dir=data_dir)
+                                  data_dir=data_dir, manifest_path=manifest)
             if problems:
                 shown = problems[:-1][:15] + problems[-1:]  # the last line counts them and says what to run
                 raise BookError("the runs are not those of today's inputs:\n" + "\n".join(shown))

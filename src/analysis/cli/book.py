@@ -15,6 +15,8 @@ def book(
     edition: Optional[int] = typer.Option(None, "--edition", help="Report year to build (default: the latest edition)."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Languages built at the same time."),
     build_dir: Optional[Path] = typer.Option(None, "--build-dir", help="Default: the project's _build/."),
+    manifest: Optional[Path] = typer.Option(None, "--manifest",
+                                            help="Run manifest the runs were made from (default: notebooks/manifest.yml)."),
 ) -> None:
     """Build the kk, ru and en books from the executed runs into _build/html (a failed build changes nothing).
 
@@ -26,7 +28,7 @@ def book(
     from analysis.pipeline import ManifestError
 
     try:
-        report = build_book(edition, build_dir=build_dir, jobs=jobs)
+        report = build_book(edition, build_dir=build_dir, jobs=jobs, manifest=manifest)
     except (BookError, ManifestError, OSError) as exc:
         typer.echo(f"book not built, the published site is unchanged:\n{exc}", err=True)
         raise typer.Exit(1) from None
