@@ -38,6 +38,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from analysis.book.appendix import RunInfo, appendix_markdown, footer_markdown
+from analysis.book.downloads import add_downloads
 from analysis.book.glossary import GLOSSARY_PAGE, append_glossary_table
 from analysis.book.pages import languages_present, page_notebook
 from analysis.book.publication import Publication
@@ -251,6 +252,7 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
         if (sources.project / "book" / folder).is_dir():
             shutil.copytree(sources.project / "book" / folder, tree / folder, dirs_exist_ok=True)
     compile_ui_catalogues(sources.project / "book" / "locale", tree, lang)
+    add_downloads(tree, lang, sources.edition, sources.data)  # a CSV beside each figure and table, the data package
     return tree
 
 

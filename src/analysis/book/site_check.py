@@ -146,4 +146,6 @@ def check_site(site: Path) -> list[str]:
                 problems.append(f"{where}: broken internal link {url!r}")
             elif site not in target.parents and target != site:
                 problems.append(f"{where}: link {url!r} leaves the site")
-    return problems
+    from analysis.book.download_check import download_problems  # every CSV and data package reads back
+
+    return problems + download_problems(site)

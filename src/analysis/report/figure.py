@@ -8,7 +8,8 @@ and emits, per language:
 1. the PNG, with the alt text in ``metadata["aimaq"]["alt"]`` and as ``text/plain``;
 2. the caption as Markdown: "**Figure 3.** <caption>. Source: BNS." (numbered per page);
 3. the numbers the figure shows, when its function attached them
-   (:func:`analysis.plots.figure_data`), as a collapsed HTML table.
+   (:func:`analysis.plots.figure_data`), as a collapsed HTML table whose output metadata
+   ``aimaq.download`` holds them unrounded (:func:`analysis.report.tables.record`) for the CSV download.
 
 Examples
 --------
@@ -34,6 +35,7 @@ from typing import Callable
 
 from analysis.i18n import LANGS, format_number, gettext
 from analysis.report.sink import collected, emit
+from analysis.report.tables import record
 from analysis.report.values import _resolve
 
 #: The source named under every figure unless the caller names another (a catalogue msgid).
@@ -130,7 +132,10 @@ def figure(draw: Callable[[str], "object"], caption: str, *, alt: str | None = N
         source_text = gettext("Source: {source}.", lang, source=gettext(source, lang))
         emit({"text/markdown": f"**{label}** {shown.rstrip('.')}. {source_text}"}, lang, caption=True)
         if data is not None and len(data):
-            emit({"text/html": data_table_html(data, lang, number)}, lang)
+            # The unrounded values ride on the output's metadata: the book writes the figure's CSV from them.
+            values = record(data.columns, data.itertuples(index=False, name=None), "figure",
+                            f"{label} {described.rstrip('.')}", gettext(source, lang))
+            emit({"text/html": data_table_html(data, lang, number)}, lang, download=dict(values, number=number))
 
 
 def data_table_html(frame, lang: str, number: int) -> str:

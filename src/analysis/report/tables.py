@@ -9,13 +9,16 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.i18n import format_number, format_percent, gettext, indicator_name, key_text, region_name
-from analysis.report.sink import each_lang
+from analysis.i18n import LANGS
+from analysis.report.sink import emit
 from analysis.report.values import _html_text, _resolve, _text_of
 
 @dataclass(frozen=True)
@@ -108,6 +111,82 @@ def table_html(frame: pd.DataFrame, columns: Sequence[Column], lang: str, captio
     return "".join(parts)
 
 
-def table(frame: pd.DataFrame, columns: Sequence[Column], caption: str | None = None, **caption_values) -> None:
-    """One HTML table per language; see :class:`Column` for how cells are shown."""
-    each_lang(lambda lang: table_html(frame, columns, lang, caption, **caption_values), mime="text/html")
+def table(frame: pd.DataFrame, columns: Sequence[Column], caption: str | None = None, *, source: str = "BNS",
+          **caption_values) -> None:
+    """One HTML table per language; see :class:`Column` for how cells are shown.
+
+    Each output also carries the table's values unrounded in ``metadata["aimaq"]["download"]``
+    (:func:`table_record`), from which the book writes the table's CSV download.
+    ``source`` is the catalogue msgid of the source the download names (default the BNS).
+    """
+    for lang in LANGS:
+        emit({"text/html": table_html(frame, columns, lang, caption, **caption_values)}, lang,
+             download=table_record(frame, columns, lang, caption, source, **caption_values))
+
+
+def plain_value(value):
+    """A JSON- and CSV-safe cell: ints and finite floats unrounded, missing as ``None``, else text.
+
+    >>> import numpy as np
+    >>> [plain_value(v) for v in (np.int64(3), np.float64(0.1234567890123), float("nan"), None, True)]
+    [3, 0.1234567890123, None, None, 'True']
+    """
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value) if math.isfinite(float(value)) else None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def record(headers: Sequence[str], rows, kind: str, title: str, source: str) -> dict:
+    """The data an output carries for its download: ``kind`` figure|table, title, source, columns, rows."""
+    return {"kind": kind, "title": title, "source": source, "columns": [str(h) for h in headers],
+            "rows": [[plain_value(v) for v in row] for row in rows]}
+
+
+def table_record(frame: pd.DataFrame, columns: Sequence[Column], lang: str, caption: str | None = None,
+                 source: str = "BNS", **caption_values) -> dict:
+    """The table's values for its CSV in ``lang``: headers translated, numbers unrounded, words as shown.
+
+    A share (``"percent"``) is kept as a share and says so in its header.
+
+    >>> t = pd.DataFrame({"year": [2023], "share": [0.123456]})
+    >>> table_record(t, [Column("year", "Year", "year"), Column("share", "Share of the population", "percent")], "en")["rows"]
+    [[2023, 0.123456]]
+    """
+    headers = []
+    for column in columns:
+        header = gettext(column.header, lang)
+        headers.append(gettext("{header} (share, 1 = 100%)", lang, header=header) if column.kind == "percent"
+                       else header)
+    rows = []
+    for values in frame[[c.source(lang) for c in columns]].itertuples(index=False, name=None):
+        rows.append([_plain_cell(column, value, lang) for column, value in zip(columns, values)])
+    title = gettext(caption, lang, **_resolve(caption_values, lang, markdown=False)) if caption else ""
+    return record(headers, rows, "table", title, gettext(source, lang))
+
+
+def _plain_cell(column: Column, value, lang: str):
+    """One cell as the CSV gives it: numbers as they are, names and keys in ``lang`` (plain text, unescaped)."""
+    if plain_value(value) is None:
+        return None
+    if column.kind in ("number", "percent"):
+        return float(value)
+    if column.kind in ("integer", "year"):
+        return int(value) if float(value).is_integer() else float(value)
+    if column.kind == "region":
+        return region_name(str(value), lang)
+    if column.kind == "indicator":
+        return indicator_name(str(value), lang)
+    if column.kind == "key":
+        return key_text(str(value), lang)
+    if column.kind == "message":
+        return gettext(str(value), lang)
+    if column.kind == "value":
+        return _text_of(value, lang, markdown=False)
+    return str(value)
