@@ -185,3 +185,12 @@ def test_the_check_finds_a_ragged_csv_a_bom_a_wrong_hash_and_a_missing_file(tree
     assert found == ["p.zip/datapackage.json, resources[0], column 'path': got 'observations.csv', "
                      "expected a file of the package"]
     assert package_problems("p.zip", b"not a zip")[0].startswith("p.zip: got ")
+
+
+def test_no_package_when_there_is_nothing_to_package(tmp_path):
+    page = tmp_path / "tree" / "convergence.ipynb"
+    page.parent.mkdir()
+    nbformat.write(page_notebook(executed_with_outputs([]), "en"), page)
+    (tmp_path / "data").mkdir()
+    assert add_downloads(tmp_path / "tree", "en", 2023, tmp_path / "data") is None
+    assert not list((tmp_path / "tree").rglob("*.zip")) and landing_links(tmp_path, "tree") == []

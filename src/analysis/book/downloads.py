@@ -260,7 +260,7 @@ def _write_notebook(path: Path, nb: dict) -> None:
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path:
+def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path | None:
     """Write every CSV download and the data package of one language's source tree, and link them.
 
     Parameters
@@ -274,8 +274,9 @@ def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path:
 
     Returns
     -------
-    Path
-        The data package written under ``tree/_static/data/``.
+    Path or None
+        The data package written under ``tree/_static/data/``; ``None`` when there is nothing to
+        package (no page carries data and the data folder has no ``datapackage.json``).
     """
     tree = Path(tree)
     out = tree / DATA_FOLDER
@@ -290,6 +291,8 @@ def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path:
         if written:
             _write_notebook(notebook, nb)
             tables += written
+    if not tables and not (Path(data_dir) / "datapackage.json").is_file():
+        return None  # nothing to package: no page data and no described data folder
     package = write_package(out / package_name(edition, lang), edition, lang, data_dir, tables)
     _link_package_from_data_page(tree, package.name, edition, lang)
     return package
