@@ -230,9 +230,9 @@ PACKAGE_TEXT = ("The data package holds the official figures this edition was co
 def _package_link(page: str, name: str, edition: int, lang: str) -> str:
     href = f"{'../' * page.count('/')}{DATA_FOLDER}/{name}"
     label = gettext("Download the data package of the {year} edition (ZIP)", lang, year=int(edition))
-    return (f"<p>{html.escape(gettext(PACKAGE_TEXT, lang))}</p>\n"
-            f'<p class="aimaq-downloads"><a href="{html.escape(href)}" type="application/zip" download>'
-            f"{html.escape(label)}</a></p>")
+    # One paragraph of the class the print edition drops: a PDF has no file to download.
+    return (f'<p class="aimaq-downloads">{html.escape(gettext(PACKAGE_TEXT, lang))} '
+            f'<a href="{html.escape(href)}" type="application/zip" download>{html.escape(label)}</a></p>')
 
 
 def _link_package_from_data_page(tree: Path, name: str, edition: int, lang: str) -> None:
