@@ -12,6 +12,8 @@ For each language ``L`` the tree ``<dest>/<L>/`` holds
 * one ``<page>.ipynb`` per run of the edition, filtered to ``L``
   (:func:`analysis.book.pages.page_notebook`) and closed by its rerun note;
 * ``reproducibility.md``, the appendix;
+* ``changes.md``, "what changed since the last edition", when the site has an earlier edition
+  (:mod:`analysis.book.what_changed`);
 * ``_static/``, ``_templates/`` (theme templates whose English is made
   translatable) and ``_locale/L/LC_MESSAGES/`` (the UI strings of Sphinx and
   the themes that Sphinx lacks for kk, compiled with Babel to ``.mo`` and to
@@ -37,15 +39,18 @@ import yaml
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from analysis.book.editions import editions_config
 from analysis.book.appendix import RunInfo, appendix_markdown, footer_markdown
 from analysis.book.downloads import add_downloads
 from analysis.book.glossary import GLOSSARY_PAGE, append_glossary_table
 from analysis.book.pages import languages_present, page_notebook
 from analysis.book.publication import Publication
 from analysis.book.sphinx_ext import LOCALE_FOLDER
+from analysis.book.what_changed import CHANGES_PAGE, changes_markdown
 from analysis.book.structure import APPENDIX_PAGE, BookError, BookPlan, read_structure, resolve_structure
 from analysis.i18n import LANGS, gettext
 
+EDITIONS_EXTENSION = "analysis.book.editions"
 # Each edition names its own language in the switcher: these are not translations.
 ENDONYMS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -59,6 +64,8 @@ class Sources:
     data: Path  # the data directory whose checksums the appendix lists
     edition: int
     publication: Publication | None = None  # what every page states about the edition (None: nothing)
+    site_pages: dict | None = None  # {edition: its page paths} of every edition on the site (the switcher)
+    changes: object = None  # analysis.book.what_changed.Changes against the previous edition, or None
 
     @property
     def content(self) -> Path:
@@ -155,11 +162,16 @@ def toc_yaml(plan: BookPlan, lang: str) -> dict:
     }
 
 
-def config_yaml(base: dict, lang: str, edition: int, publication: Publication | None = None) -> dict:
-    """The project's ``_config.yml`` with the keys that depend on the language."""
+def config_yaml(base: dict, lang: str, edition: int, publication: Publication | None = None,
+                site_pages: dict | None = None) -> dict:
+    """The project's ``_config.yml`` with the keys that depend on the language (and the edition switcher's)."""
     config = json.loads(json.dumps(base))  # deep copy of plain YAML data
     config["title"] = gettext("Regional inequality in Kazakhstan", lang)
-    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", [])
+    if EDITIONS_EXTENSION not in extensions:
+        extensions.append(EDITIONS_EXTENSION)  # after analysis.book.sphinx_ext: it places its switcher beside
+    sphinx = config["sphinx"].setdefault("config", {})
+    sphinx["aimaq_editions"] = editions_config(edition, site_pages or {}, lang)
     sphinx["language"] = lang
     sphinx["locale_dirs"] = [LOCALE_FOLDER]
     sphinx["aimaq_lang"] = lang
@@ -229,7 +241,7 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
         # The prose introduces the table; the terms themselves live only in glossary.csv.
         append_glossary_table(tree / f"{GLOSSARY_PAGE}.md", sources.project / "book" / "glossary.csv", lang)
     base = yaml.safe_load((sources.project / "_config.yml").read_text(encoding="utf-8")) or {}
-    config = config_yaml(base, lang, sources.edition, sources.publication)
+    config = config_yaml(base, lang, sources.edition, sources.publication, sources.site_pages)
     (tree / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=True), encoding="utf-8")
     (tree / "_toc.yml").write_text(yaml.safe_dump(toc_yaml(plan, lang), allow_unicode=True, sort_keys=False),
                                    encoding="utf-8")
@@ -248,6 +260,9 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
         elif page == APPENDIX_PAGE:
             text = appendix_markdown(sources.edition, runs, sources.data, lang)
             (tree / f"{APPENDIX_PAGE}.md").write_text(text, encoding="utf-8")
+        elif page == CHANGES_PAGE and sources.changes is not None:
+            (tree / f"{CHANGES_PAGE}.md").write_text(changes_markdown(sources.changes, lang, sources.data),
+                                                     encoding="utf-8")
     for folder in ("_static", "_templates"):
         if (sources.project / "book" / folder).is_dir():
             shutil.copytree(sources.project / "book" / folder, tree / folder, dirs_exist_ok=True)
@@ -256,14 +271,31 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
     return tree
 
 
-def assemble(sources: Sources, dest: Path) -> tuple[BookPlan, dict[str, Path]]:
+@dataclass(frozen=True)
+class Prepared:
+    """An edition read and planned: its page plan, executed notebooks and run records."""
+
+    plan: BookPlan
+    notebooks: dict
+    runs: list
+
+
+def prepare(sources: Sources, changes_page: bool = False) -> Prepared:
+    """Read an edition's runs and resolve its pages (``changes_page``: the site has an earlier edition)."""
+    notebooks = read_notebooks(run_pages(sources.runs))
+    runs = read_run_infos(sources.runs, notebooks)
+    structure = read_structure(sources.project / "book" / "structure.yml")
+    generated = {CHANGES_PAGE} if changes_page else set()
+    plan = resolve_structure(structure, static_pages(sources.content), set(notebooks), generated=generated)
+    return Prepared(plan, notebooks, runs)
+
+
+def assemble(sources: Sources, dest: Path, prepared: Prepared | None = None) -> tuple[BookPlan, dict[str, Path]]:
     """Assemble the kk, ru and en source trees of an edition into ``dest``.
 
     Returns the resolved plan and ``{lang: source tree}``.
     """
-    notebooks = read_notebooks(run_pages(sources.runs))
-    runs = read_run_infos(sources.runs, notebooks)
-    structure = read_structure(sources.project / "book" / "structure.yml")
-    plan = resolve_structure(structure, static_pages(sources.content), set(notebooks))
+    prepared = prepared or prepare(sources, sources.changes is not None)
+    plan, notebooks, runs = prepared.plan, prepared.notebooks, prepared.runs
     trees = {lang: assemble_language(sources, plan, runs, notebooks, lang, dest) for lang in LANGS}
     return plan, trees

@@ -1,20 +1,24 @@
-"""Build an edition of the book in kk, ru and en with Jupyter Book 1 and publish it atomically.
+"""Build every edition of the book in kk, ru and en with Jupyter Book 1 and publish the site atomically.
 
-``build_book`` assembles each language's source tree from the edition's
-executed runs (:mod:`analysis.book.assemble`), every page closed by the
-edition's provenance (:mod:`analysis.book.publication`), runs
-``jupyter-book build -W`` for the three languages in parallel, each from inside
-its own tree, prints each language's PDF edition (:mod:`analysis.book.pdf`), adds
-the landing page ``index.html`` (:mod:`analysis.book.landing`), checks the site
-(:mod:`analysis.book.site_check`: the PDF links the pages carry resolve) and
-only then swaps it into ``_build/html`` (:mod:`analysis.book.publish`). Any
-failure leaves the published site as it was.
+``build_book`` publishes the editions of the run manifest (or the one asked for),
+each from its own executed runs (``_build/runs/<year>``), in the layout of
+:mod:`analysis.book.editions` (``<year>/<lang>/`` for every edition, the latest
+also at ``<lang>/``). It assembles each edition's and language's source tree
+(:mod:`analysis.book.assemble`; every page closed by the edition's provenance,
+:mod:`analysis.book.publication`; the page "what changed since the last edition"
+after the first, :mod:`analysis.book.what_changed`; the edition switcher's pages
+of every edition), runs ``jupyter-book build -W`` for all editions and languages,
+``jobs`` at a time, each from inside its own tree, prints each edition's PDFs
+(:mod:`analysis.book.pdf`), writes the landing pages (:mod:`analysis.book.landing`),
+checks the whole site (:mod:`analysis.book.site_check`) and only then swaps it
+into ``_build/html`` (:mod:`analysis.book.publish`). Any failure leaves the
+published site as it was.
 
 Examples
 --------
->>> report = build_book(2023)  # doctest: +SKIP
->>> report.pages  # doctest: +SKIP
-{'kk': 34, 'ru': 34, 'en': 34}
+>>> report = build_book()  # doctest: +SKIP
+>>> report.editions, report.pages  # doctest: +SKIP
+((2019, 2020, 2021, 2022, 2023), {'kk': 34, 'ru': 34, 'en': 34})
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.book.assemble import ENDONYMS, Sources, assemble
-from analysis.book.landing import landing_html
+from analysis.book.assemble import ENDONYMS, Sources, assemble, prepare
+from analysis.book.editions import copy_to_root, edition_folder, site_editions
+from analysis.book.landing import EditionLink, landing_html
 from analysis.book.pdf import build_pdfs
 from analysis.book.publication import Publication, data_as_of, repository_url
 from analysis.book.publish import new_site_dir, publish, remove_old_sites
@@ -47,7 +52,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 @dataclass(frozen=True)
 class BookReport:
-    """What a build produced: the edition, pages per language, seconds, and structure entries skipped."""
+    """What a build produced: the latest edition, its pages per language, seconds, structure entries skipped."""
 
     edition: int
     pages: dict
@@ -56,6 +61,7 @@ class BookReport:
     site: Path = field(default=None)
     pdfs: tuple = ()  # paths of the PDF editions inside the published site
     timings: dict = field(default_factory=dict)  # seconds per stage: assemble, html, pdf, check
+    editions: tuple = ()  # every edition on the site, oldest first
 
 
 def latest_edition(runs_root: Path) -> int:
@@ -123,13 +129,16 @@ def _count_pages(site_lang: Path) -> int:
 def build_book(edition: int | None = None, *, project: Path | None = None, build_dir: Path | None = None,
                runs_root: Path | None = None, data_dir: Path | None = None, jobs: int = 2,
                check_runs: bool | None = None, pdfs: bool | None = None,
-               manifest: Path | None = None) -> BookReport:
-    """Build ``edition`` (default: the latest) into ``<build_dir>/html/{kk,ru,en}`` and publish it.
+               manifest: Path | None = None, editions=None) -> BookReport:
+    """Build the editions into ``<build_dir>/html`` (``<year>/{kk,ru,en}``, the latest also at the root) and publish.
 
     Parameters
     ----------
     edition : int, optional
-        Report year; its executed runs are read from ``<runs_root>/<edition>/``.
+        Publish this edition alone (its runs: ``<runs_root>/<edition>/``). Default: every edition of the
+        run manifest (or, without one, of ``runs_root``), which ``make book`` builds.
+    editions : sequence of int, optional
+        Publish exactly these editions (instead of ``edition``).
     project : Path, optional
         Folder with ``_config.yml`` and ``book/`` (default: this repository).
     build_dir : Path, optional
@@ -166,38 +175,49 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
     if not data_dir.is_dir():
         raise BookError(f"data folder {data_dir} does not exist (check AIMAQ_DATA_DIR); "
                         "the appendix would list no checksums")
-    edition = int(edition) if edition is not None else latest_edition(runs_root)
-    if not (runs_root / str(edition)).is_dir():
-        raise BookError(f"no executed runs for edition {edition} in {runs_root / str(edition)}; run `aimaq run` first")
     manifest = Path(manifest) if manifest else project / "notebooks" / "manifest.yml"
+    if editions is not None:
+        years = sorted({int(e) for e in editions})
+    elif edition is not None:
+        years = [int(edition)]
+    else:
+        years = site_editions(runs_root, manifest if manifest.is_file() else None)
+    for year in years:
+        if not (runs_root / str(year)).is_dir():
+            raise BookError(f"no executed runs for edition {year} in {runs_root / str(year)}; run `aimaq run` first")
     if check_runs is None:
         check_runs = manifest.is_file()
     if pdfs is None:
         pdfs = manifest.is_file()
-    publication = Publication(edition, data_as_of(edition, data_dir), repository_url(project), bool(pdfs))
-    guard = (functools.partial(_fresh_runs, edition, project, runs_root, data_dir, manifest) if check_runs
+    repository = repository_url(project)
+    publications = [Publication(year, data_as_of(year, data_dir), repository, bool(pdfs)) for year in years]
+    guard = (functools.partial(_fresh_runs, years, project, runs_root, data_dir, manifest) if check_runs
              else contextlib.nullcontext)
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
         with _exclusive(build_dir / ".book.lock"):
             _remove_leftovers(build_dir)
-            return _build_locked(publication, project, build_dir, runs_root, data_dir, jobs, started, guard)
+            return _build_locked(publications, project, build_dir, runs_root, data_dir, jobs, started, guard)
     except OSError as exc:  # a full disk, a read-only build folder: the published site is untouched
         raise BookError(f"could not write {exc.filename or build_dir}: {exc.strerror or exc}") from None
 
 
 @contextlib.contextmanager
-def _fresh_runs(edition: int, project: Path, runs_root: Path, data_dir: Path, manifest: Path):
+def _fresh_runs(editions: list[int], project: Path, runs_root: Path, data_dir: Path, manifest: Path):
     """While held, no ``aimaq run`` can rewrite the runs; refuses runs that are not today's."""
     from analysis.pipeline.freshness import RunInProgress, no_run_in_progress, stale_runs
 
     try:
         with no_run_in_progress(runs_root.parent):
-            problems = stale_runs(edition, root=project, build_dir=runs_root.parent, runs_root=runs_root,
-                                  data_dir=data_dir, manifest_path=manifest)
+            problems = []
+            for edition in editions:
+                found = stale_runs(edition, root=project, build_dir=runs_root.parent, runs_root=runs_root,
+                                   data_dir=data_dir, manifest_path=manifest)
+                # the last line of each edition counts its problems and says what to run
+                shown = found[:-1][:15 if len(editions) == 1 else 5] + found[-1:]
+                problems += [f"edition {edition}: {line}" if len(editions) > 1 else line for line in shown]
             if problems:
-                shown = problems[:-1][:15] + problems[-1:]  # the last line counts them and says what to run
-                raise BookError("the runs are not those of today's inputs:\n" + "\n".join(shown))
+                raise BookError("the runs are not those of today's inputs:\n" + "\n".join(problems))
             yield
     except RunInProgress as exc:
         raise BookError(str(exc)) from None
@@ -223,9 +243,58 @@ def _remove_leftovers(build_dir: Path) -> None:
         remove_old_sites(build_dir, link.resolve())
 
 
-def _build_locked(publication: Publication, project: Path, build_dir: Path, runs_root: Path, data_dir: Path,
+def _assemble_editions(publications: list[Publication], project: Path, runs_root: Path, data_dir: Path,
+                       dest: Path) -> tuple[dict, dict]:
+    """Plan every edition (the switcher needs all their pages), then write each edition's three trees.
+
+    Returns ``{edition: plan}`` and ``{(edition, lang): source tree}``.
+    """
+    from analysis.book.what_changed import compare_editions
+
+    def sources(pub: Publication, **extra) -> Sources:
+        return Sources(project, runs_root / str(pub.edition), data_dir, pub.edition, pub, **extra)
+
+    prepared = {pub.edition: prepare(sources(pub), changes_page=number > 0) for number, pub in enumerate(publications)}
+    site_pages = {year: set(p.plan.pages) for year, p in prepared.items()}
+    plans, trees = {}, {}
+    for number, pub in enumerate(publications):
+        changes = None
+        if number > 0:
+            previous = publications[number - 1]
+            changes = compare_editions(data_dir, previous, pub, runs_root / str(previous.edition),
+                                       runs_root / str(pub.edition))
+        plan, edition_trees = assemble(sources(pub, site_pages=site_pages, changes=changes),
+                                       dest / edition_folder(pub.edition), prepared[pub.edition])
+        plans[pub.edition] = plan
+        trees.update({(pub.edition, lang): tree for lang, tree in edition_trees.items()})
+    return plans, trees
+
+
+def _build_html(trees: dict, work: Path, logs: Path, jobs: int) -> None:
+    """Every edition's and language's Jupyter Book build, ``jobs`` at a time; all failures reported together."""
+    logs.mkdir(exist_ok=True)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {key: pool.submit(_build_language, tree, work / "out" / str(key[0]) / key[1],
+                                    logs / f"book-{key[0]}-{key[1]}.log")
+                   for key, tree in trees.items()}
+        errors = []
+        for future in futures.values():
+            try:
+                future.result()
+            except BookError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise BookError("\n".join(errors))
+
+
+def _edition_links(publications: list[Publication], prefix: str) -> list[EditionLink]:
+    """The landing page's list of editions, newest first (``prefix``: from the landing page to the site root)."""
+    return [EditionLink(pub, f"{prefix}{edition_folder(pub.edition)}/") for pub in reversed(publications)]
+
+
+def _build_locked(publications: list[Publication], project: Path, build_dir: Path, runs_root: Path, data_dir: Path,
                   jobs: int, started: float, guard=contextlib.nullcontext) -> BookReport:
-    edition = publication.edition
+    latest = publications[-1]
     work = Path(tempfile.mkdtemp(prefix="book-", dir=build_dir))
     site = new_site_dir(build_dir)
     timings, clock = {}, time.perf_counter()
@@ -238,28 +307,28 @@ def _build_locked(publication: Publication, project: Path, build_dir: Path, runs
 
     try:
         with guard():  # the runs are checked and copied while no `aimaq run` can change them
-            plan, trees = assemble(Sources(project, runs_root / str(edition), data_dir, edition, publication),
-                                   work / "src")
+            plans, trees = _assemble_editions(publications, project, runs_root, data_dir, work / "src")
         lap("assemble")
-        logs = build_dir / "logs"
-        logs.mkdir(exist_ok=True)
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {lang: pool.submit(_build_language, trees[lang], work / "out" / lang, logs / f"book-{lang}.log")
-                       for lang in LANGS}
-            errors = []
-            for lang, future in futures.items():
-                try:
-                    future.result()
-                except BookError as exc:
-                    errors.append(str(exc))
-            if errors:
-                raise BookError("\n".join(errors))
-        for lang in LANGS:
-            shutil.move(str(work / "out" / lang / "_build" / "html"), str(site / lang))
+        _build_html(trees, work, build_dir / "logs", jobs)
+        for (year, lang) in trees:
+            (site / edition_folder(year)).mkdir(exist_ok=True)
+            shutil.move(str(work / "out" / str(year) / lang / "_build" / "html"), str(site / edition_folder(year) / lang))
         lap("html")
-        printed = tuple(build_pdfs(site, edition, LANGS, data_dir=data_dir)) if publication.pdf else ()
+        printed = []
+        for pub in publications:
+            if pub.pdf:
+                printed += build_pdfs(site / edition_folder(pub.edition), pub.edition, LANGS, data_dir=data_dir)
         lap("pdf")
-        (site / "index.html").write_text(landing_html(publication, site, runs_root / str(edition)), encoding="utf-8")
+        for pub in publications:
+            folder = site / edition_folder(pub.edition)
+            (folder / "index.html").write_text(
+                landing_html(pub, folder, runs_root / str(pub.edition), _edition_links(publications, "../"), site),
+                encoding="utf-8")
+        copy_to_root(site, latest.edition)
+        (site / "index.html").write_text(
+            landing_html(latest, site, runs_root / str(latest.edition), _edition_links(publications, ""), site),
+            encoding="utf-8")
+        lap("root")
         problems = check_site(site)
         if problems:
             raise BookError(f"the built site is not publishable ({len(problems)} problems):\n" + "\n".join(problems[:20]))
@@ -273,5 +342,5 @@ def _build_locked(publication: Publication, project: Path, build_dir: Path, runs
         shutil.rmtree(work, ignore_errors=True)
     pages = {lang: _count_pages(site / lang) for lang in LANGS}
     published = tuple(build_dir / "html" / p.relative_to(site) for p in printed)
-    return BookReport(edition, pages, round(time.perf_counter() - started, 1), plan.skipped, build_dir / "html",
-                      published, timings)
+    return BookReport(latest.edition, pages, round(time.perf_counter() - started, 1), plans[latest.edition].skipped,
+                      build_dir / "html", published, timings, tuple(p.edition for p in publications))

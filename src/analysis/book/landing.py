@@ -179,7 +179,42 @@ LANDING_CSS = (
 )
 
 
-def _section(pub: Publication, lang: str, findings: list[str], links: list[tuple[str, str]]) -> str:
+@dataclass(frozen=True)
+class EditionLink:
+    """An edition on the site as a landing page links it: its facts and its folder relative to the page."""
+
+    publication: Publication
+    folder: str  # e.g. "2022/" from the site's root, "../2022/" from an edition's own landing page
+
+
+def editions_list(editions: list[EditionLink], site_root: Path | None, lang: str) -> str:
+    """The landing page's list of every edition in ``lang``: its pages, its PDF, what changed (when built)."""
+    esc = html.escape
+    items = []
+    for link in editions:
+        pub = link.publication
+        year = int(pub.edition)
+        folder = Path(site_root) / str(year) / lang if site_root is not None else None
+        parts = [f'<a href="{esc(link.folder)}{lang}/index.html">'
+                 f'{esc(gettext("Annual report, edition {year}", lang, year=year))}</a>']
+        if folder is not None and pub.pdf and (folder / pub.pdf_name(lang)).is_file():
+            parts.append(f'<a href="{esc(link.folder)}{lang}/{esc(pub.pdf_name(lang))}" type="application/pdf">'
+                         f'{esc(gettext("PDF of the {year} edition", lang, year=year))}</a>')
+        if folder is not None and (folder / "changes.html").is_file():
+            parts.append(f'<a href="{esc(link.folder)}{lang}/changes.html">'
+                         f'{esc(gettext("What changed since the {previous_year} edition", lang, previous_year=_previous(editions, year)))}</a>')
+        items.append("<li>" + " · ".join(parts) + "</li>")
+    return (f'<h3>{esc(gettext("Every edition", lang))}</h3><ul class="aimaq-links aimaq-editions-list">'
+            + "".join(items) + "</ul>")
+
+
+def _previous(editions: list[EditionLink], year: int) -> int:
+    earlier = [int(link.publication.edition) for link in editions if int(link.publication.edition) < year]
+    return max(earlier)
+
+
+def _section(pub: Publication, lang: str, findings: list[str], links: list[tuple[str, str]],
+             editions: str = "") -> str:
     esc = html.escape
     g = lambda msgid, **values: esc(gettext(msgid, lang, **values))  # noqa: E731 - keeps the layout readable
     parts = [f'<section lang="{lang}" aria-labelledby="title-{lang}">',
@@ -196,12 +231,15 @@ def _section(pub: Publication, lang: str, findings: list[str], links: list[tuple
         parts.append("</ul>")
     parts.append('<ul class="aimaq-links">')
     parts += [f'<li><a href="{esc(href)}">{esc(label)}</a></li>' for href, label in links]
-    parts.append("</ul></section>")
+    parts.append("</ul>")
+    parts.append(editions)  # HTML built by editions_list, every text escaped there
+    parts.append("</section>")
     return "".join(parts)
 
 
-def landing_html(pub: Publication, site: Path | None, runs: Path | None) -> str:
-    """The landing page of the site (all text escaped), every section in its own language.
+def landing_html(pub: Publication, site: Path | None, runs: Path | None, editions: list[EditionLink] | None = None,
+                 site_root: Path | None = None) -> str:
+    """The landing page of the site or of one edition (all text escaped), every section in its own language.
 
     Parameters
     ----------
@@ -211,6 +249,10 @@ def landing_html(pub: Publication, site: Path | None, runs: Path | None) -> str:
         The site being built; a link is printed only to a file that is there (a PDF, a data package).
     runs : Path, optional
         ``_build/runs/<edition>``, whose glued values the findings read.
+    editions : list of EditionLink, optional
+        Every edition on the site (listed with its PDFs when there are two or more).
+    site_root : Path, optional
+        The root of the site being built (where the editions' folders are).
     """
     landing = read_landing(runs) if runs is not None else Landing()
     sections, titles = [], []
@@ -222,7 +264,8 @@ def landing_html(pub: Publication, site: Path | None, runs: Path | None) -> str:
             links.append((f"{lang}/{pub.pdf_name(lang)}", gettext("Download the edition as PDF", lang)))
         for href, label in extra_links(site, lang):
             links.append((href, label))
-        sections.append(_section(pub, lang, landing.findings(lang), links))
+        listed = editions_list(editions, site_root, lang) if editions and len(editions) > 1 else ""
+        sections.append(_section(pub, lang, landing.findings(lang), links, listed))
     nav = " · ".join(f'<a href="#title-{lang}" hreflang="{lang}" lang="{lang}">{html.escape(ENDONYMS[lang])}</a>'
                      for lang in LANGS)
     choose = " · ".join(html.escape(gettext("Choose a language", lang)) for lang in LANGS)

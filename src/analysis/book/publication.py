@@ -77,7 +77,12 @@ class Publication:
 
 
 def data_as_of(edition: int, data_dir: Path | None = None) -> str:
-    """Date of the data of an edition: the latest ``recorded`` date of an observation of a year up to it.
+    """Date of the data of an edition: when the last of its figures (years up to it) was first recorded.
+
+    A figure revised later (its old value moved to ``revisions.csv``, the new one recorded on the
+    revision date) counts with the date it first entered the data, so a past edition keeps the date
+    it was published with and the revision shows as a change in the next edition
+    (:mod:`analysis.book.what_changed`), not as a later date of the old one.
 
     Raises
     ------
@@ -88,27 +93,34 @@ def data_as_of(edition: int, data_dir: Path | None = None) -> str:
     """
     data_dir = Path(data_dir or os.environ.get("AIMAQ_DATA_DIR") or PROJECT_ROOT / "data")
     path = data_dir / "observations.csv"
-    latest = ""
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if "recorded" not in (reader.fieldnames or []):
-                raise BookError(f"{path}: no column 'recorded' (expected the date each figure entered the data, "
-                                "YYYY-MM-DD); the pages state the date of the data from it")
-            for row_number, row in enumerate(reader, start=2):  # line 1 is the header
-                year = (row.get("year") or "").strip()
-                if not year.isdigit() or int(year) > int(edition):
-                    continue
-                recorded = (row.get("recorded") or "").strip()
-                if not _is_date(recorded):
-                    raise BookError(f"{path}, row {row_number}, column 'recorded': {recorded!r} is not valid; "
-                                    "expected a date YYYY-MM-DD")
-                latest = max(latest, recorded)
-    except FileNotFoundError:
-        raise BookError(f"{path}: not found; the pages state the date of the data from it") from None
-    if not latest:
+    if not path.is_file():
+        raise BookError(f"{path}: not found; the pages state the date of the data from it")
+    first: dict[tuple, str] = {}
+    for source in (path, data_dir / "revisions.csv"):
+        for key, recorded in _recorded_dates(source, edition) if source.is_file() else ():
+            first[key] = min(first.get(key, recorded), recorded)
+    if not first:
         raise BookError(f"{path}: no observation of a year up to {edition}; expected at least one")
-    return latest
+    return max(first.values())
+
+
+def _recorded_dates(path: Path, edition: int):
+    """``(figure key, recorded)`` of each row of a year up to ``edition`` (dates checked, errors named)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if "recorded" not in (reader.fieldnames or []):
+            raise BookError(f"{path}: no column 'recorded' (expected the date each figure entered the data, "
+                            "YYYY-MM-DD); the pages state the date of the data from it")
+        for row_number, row in enumerate(reader, start=2):  # line 1 is the header
+            year = (row.get("year") or "").strip()
+            if not year.isdigit() or int(year) > int(edition):
+                continue
+            recorded = (row.get("recorded") or "").strip()
+            if not _is_date(recorded):
+                raise BookError(f"{path}, row {row_number}, column 'recorded': {recorded!r} is not valid; "
+                                "expected a date YYYY-MM-DD")
+            key = (row.get("region"), year, row.get("indicator"), (row.get("territory") or "").strip())
+            yield key, recorded
 
 
 def _is_date(text: str) -> bool:

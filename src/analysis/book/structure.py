@@ -64,7 +64,8 @@ def read_structure(path: Path) -> dict:
     return spec
 
 
-def resolve_structure(spec: dict, static: set[str], runs: set[str], appendix: bool = True) -> BookPlan:
+def resolve_structure(spec: dict, static: set[str], runs: set[str], appendix: bool = True,
+                      generated: set[str] = frozenset()) -> BookPlan:
     """Match the structure's entries with the static pages and run pages that exist.
 
     Parameters
@@ -77,6 +78,8 @@ def resolve_structure(spec: dict, static: set[str], runs: set[str], appendix: bo
         Page paths of the edition's executed runs.
     appendix : bool
         Whether the generated reproducibility appendix exists.
+    generated : set of str
+        Further pages the assembler writes for this edition (``changes`` after the first edition).
 
     Raises
     ------
@@ -89,7 +92,7 @@ def resolve_structure(spec: dict, static: set[str], runs: set[str], appendix: bo
             f"page path(s) {', '.join(sorted(clash))} exist both as prose (book/content) and as a run "
             "(notebooks/manifest.yml); rename one of them"
         )
-    available = static | runs | ({APPENDIX_PAGE} if appendix else set())
+    available = static | runs | ({APPENDIX_PAGE} if appendix else set()) | set(generated)
     root = spec["root"]
     if root not in static:
         raise BookError(f"the root page {root!r} is missing from book/content/<lang>/ (needed in kk, ru and en)")

@@ -1,4 +1,4 @@
-"""`aimaq book`: build the trilingual book of an edition and publish it atomically."""
+"""`aimaq book`: build every edition of the trilingual book (or one) and publish the site atomically."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("book")
 def book(
-    edition: Optional[int] = typer.Option(None, "--edition", help="Report year to build (default: the latest edition)."),
-    jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Languages built at the same time."),
+    edition: Optional[int] = typer.Option(None, "--edition",
+                                          help="Publish this edition alone (default: every edition of the manifest)."),
+    jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Language builds (of all editions) at the same time."),
     build_dir: Optional[Path] = typer.Option(None, "--build-dir", help="Default: the project's _build/."),
     manifest: Optional[Path] = typer.Option(None, "--manifest",
                                             help="Run manifest the runs were made from (default: notebooks/manifest.yml)."),
 ) -> None:
-    """Build the kk, ru and en books from the executed runs into _build/html (a failed build changes nothing).
+    """Build the kk, ru and en books of every edition from the executed runs into _build/html.
 
-    Refuses (exit 1, the published site kept) when any run of the edition is missing, failed,
+    Each edition lands in _build/html/<year>/<lang>/, the latest also in _build/html/<lang>/ (a failed
+    build changes nothing). Refuses (exit 1, the published site kept) when any run of an edition is missing, failed,
     in progress or was made from other inputs than today's data, notebooks and library:
     run `aimaq run` first.
     """
@@ -33,6 +35,8 @@ def book(
         typer.echo(f"book not built, the published site is unchanged:\n{exc}", err=True)
         raise typer.Exit(1) from None
     pages = ", ".join(f"{lang} {count}" for lang, count in report.pages.items())
-    typer.echo(f"edition {report.edition}: pages {pages}; {report.seconds:.1f} s -> {report.site}/index.html")
+    editions = ", ".join(map(str, report.editions))
+    typer.echo(f"editions {editions} (latest {report.edition}: pages {pages}); {report.seconds:.1f} s -> "
+               f"{report.site}/index.html")
     if report.skipped:
         typer.echo("not in this edition (no prose or run): " + ", ".join(report.skipped))
