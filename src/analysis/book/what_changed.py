@@ -172,9 +172,9 @@ def verdict_text(key: str, lang: str) -> str:
     from analysis.report.conclusions_page import VERDICT_LABELS
 
     if key in VERDICT_LABELS:
-        text = gettext(VERDICT_LABELS[key], lang)
-        return text[:1].upper() + text[1:]
-    raise BookError(f"verdict key {key!r} has no reader's text (headline.{key} or a programme verdict label)")
+        label = gettext(VERDICT_LABELS[key], lang)
+        return label[:1].upper() + label[1:]
+    raise BookError(f"verdict key {key!r}: no text for readers (expected headline.{key} or a programme verdict label)")
 
 
 def page_title(nb, lang: str, page: str) -> str:
@@ -183,10 +183,10 @@ def page_title(nb, lang: str, page: str) -> str:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if ((output.get("metadata") or {}).get("aimaq") or {}).get("lang") != lang:
                 continue
-            text = (output.get("data") or {}).get("text/markdown")
-            text = "".join(text) if isinstance(text, list) else (text or "")
-            if text.startswith("# "):
-                return text[2:].splitlines()[0].strip()
+            markdown = (output.get("data") or {}).get("text/markdown")
+            markdown = "".join(markdown) if isinstance(markdown, list) else (markdown or "")
+            if markdown.startswith("# "):
+                return markdown[2:].splitlines()[0].strip()
     return page
 
 
