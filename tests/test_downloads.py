@@ -66,7 +66,8 @@ def write_data_dir(folder: Path) -> Path:
         "profile": "data-package", "name": "fixture", "resources": [{
             "name": "observations", "path": "observations.csv", "format": "csv", "bytes": len(body),
             "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
-            "schema": {"fields": [{"name": n, "type": "string"} for n in ("region", "year", "indicator", "value")]}}]}),
+            # as data/datapackage.json may: not every column, not in the file's order
+            "schema": {"fields": [{"name": "year", "type": "integer"}, {"name": "region", "type": "string"}]}}]}),
         encoding="utf-8")
     return folder
 
@@ -143,6 +144,9 @@ def test_data_package_validates_and_is_linked_from_the_data_page(tree):
             descriptor = json.loads(archive.read("datapackage.json"))
             paths = [r["path"] for r in descriptor["resources"]]
             assert paths[0] == "observations.csv"  # the data folder's descriptor, reused
+            fields = descriptor["resources"][0]["schema"]["fields"]  # in the file's order, every column
+            assert fields == [{"name": "region", "type": "string"}, {"name": "year", "type": "integer"},
+                              {"name": "indicator", "type": "string"}, {"name": "value", "type": "string"}]
             assert set(paths[1:]) == {f"tables/{p}/{s}.csv" for p in ("regions/KZ-43", "data_overview")
                                       for s in ("figure-1", "table-1")}
             assert set(archive.namelist()) == {"datapackage.json", *paths}
@@ -194,3 +198,14 @@ def test_no_package_when_there_is_nothing_to_package(tmp_path):
     (tmp_path / "data").mkdir()
     assert add_downloads(tmp_path / "tree", "en", 2023, tmp_path / "data") is None
     assert not list((tmp_path / "tree").rglob("*.zip")) and landing_links(tmp_path, "tree") == []
+
+
+def test_the_check_wants_schema_fields_in_the_csv_order():
+    from analysis.book.download_check import resource_problems
+
+    body = b"region,year\r\nKZ-43,2023\r\n"
+    entry = {"name": "o", "path": "o.csv", "schema": {"fields": [{"name": "year"}, {"name": "region"}]}}
+    assert resource_problems("r", entry, body) == [
+        "r, column 'schema.fields': got ['year', 'region'], expected the CSV's columns ['region', 'year']"]
+    entry["schema"]["fields"].reverse()
+    assert resource_problems("r", entry, body) == []

@@ -10,7 +10,7 @@ check already makes sure every download link resolves). It checks, under the sit
   ``datapackage.json`` is a Frictionless Data Package descriptor in structure (a
   ``resources`` list; each resource a valid ``name``, a ``path`` inside the zip that is
   there, ``bytes`` and ``sha256`` hash equal to the file's when given; a CSV resource with a
-  schema has one field per column, named as its header).
+  schema has one field per column, named as its header, in its order).
 
 The structure is checked here rather than with ``frictionless`` (not among the pins).
 
@@ -98,7 +98,7 @@ def resource_problems(where: str, entry, body: bytes | None) -> list[str]:
             names = [f["name"] for f in fields]
             rows, _ = read_csv_rows(path, body)
             header = rows[0] if rows else []
-            if sorted(names) != sorted(header):
+            if names != header:  # Table Schema matches fields to columns by position
                 problems.append(f"{where}, column 'schema.fields': got {names}, expected the CSV's columns {header}")
     return problems
 

@@ -191,7 +191,28 @@ def _data_resources(data_dir: Path) -> tuple[dict, list[tuple[str, Path]]]:
             raise BookError(f"{descriptor_file}, column 'resources[{i}].path': got {path!r}, "
                             f"expected a file of {data_dir}")
         files.append((path, Path(data_dir) / path))
+        if path.endswith(".csv") and isinstance(entry.get("schema"), dict):
+            entry["schema"] = dict(entry["schema"], fields=_fields_in_file_order(descriptor_file, i, entry,
+                                                                                  Path(data_dir) / path))
     return descriptor, files
+
+
+def _fields_in_file_order(descriptor_file: Path, index: int, entry: dict, file: Path) -> list[dict]:
+    """The resource's schema fields in the order of the file's header, one per column.
+
+    A Table Schema matches fields to columns by position; the data folder's descriptor lists
+    the columns that ``aimaq data check`` validates, not always all of them nor in the file's
+    order. A column it does not describe is given Table Schema's default type, ``string``; a
+    field naming a column the file lacks is an error.
+    """
+    with open(file, encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    declared = {f.get("name"): f for f in entry["schema"].get("fields", []) if isinstance(f, dict)}
+    absent = [name for name in declared if name not in header]
+    if absent:
+        raise BookError(f"{descriptor_file}, column 'resources[{index}].schema.fields': got {', '.join(map(str, absent))}, "
+                        f"expected columns of {file.name} ({', '.join(header)})")
+    return [declared.get(name, {"name": name, "type": "string"}) for name in header]
 
 
 def _zip_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
