@@ -12,7 +12,7 @@ Rules written once here (the page states them in words):
 * **origin** — ``published`` when the metadata do not mark the indicator as
   derived and its source names the BNS; ``computed`` when derived; ``other``
   otherwise.
-* **price basis** (:func:`price_basis`) — ``real`` when the unit names constant
+* **price basis** (:func:`analysis.data.metadata.price_basis`) — ``real`` when the unit names constant
   prices ("at 2015 prices") or the series is, or is computed from, a volume
   index; ``nominal`` when the unit is a currency or the indicator says it is
   nominal; ``none`` for quantities that are not money (persons, %, ratios).
@@ -25,47 +25,27 @@ Rules written once here (the page states them in words):
 
 Examples
 --------
->>> price_basis("grp_real", "million KZT at 2015 prices", "computed: ...", "")
-'real'
->>> price_basis("income_per_capita_nominal_monthly", "KZT per month", "BNS", "")
-'nominal'
->>> price_basis("unemployment_rate", "%", "BNS (stat.gov.kz): labour force survey", "")
-'none'
 >>> [(v.start, v.end, v.units_count) for v in boundary_vintages({1997: ("a",), 1998: ("a",), 1999: ("a", "b")})]
 [(1997, 1998, 1), (1999, 1999, 2)]
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 import pandas as pd
 
 from analysis.chapters.edition import Edition
+from analysis.data.metadata import price_basis
 
-__all__ = ["OverviewChapter", "Vintage", "data_overview_chapter", "boundary_vintages", "price_basis",
+__all__ = ["OverviewChapter", "Vintage", "data_overview_chapter", "boundary_vintages",
            "coverage_rows", "MAP_FIRST_YEAR"]
 
 #: first year the boundary maps cover: data/geo holds the boundaries from the 1997 reform on
 #: (data/geo/README.md); earlier units have no polygons to draw
 MAP_FIRST_YEAR = 1997
 
-_CONSTANT_PRICES = re.compile(r"\bat \d{4} prices\b", re.I)
-_VOLUME_INDEX = re.compile(r"volume[ _]index", re.I)
-_CURRENCY = re.compile(r"\b(KZT|tenge|roubles?|rubles?|US dollars?|USD)\b", re.I)
-_NOMINAL = re.compile(r"nominal|current prices", re.I)
-
-
-def price_basis(indicator: str, unit_en: str, source: str, note: str) -> str:
-    """``"real"``, ``"nominal"`` or ``"none"`` (not money) for one indicator (see the module docstring)."""
-    unit_en, source, note = str(unit_en or ""), str(source or ""), str(note or "")
-    if _CONSTANT_PRICES.search(unit_en) or _VOLUME_INDEX.search(source) or indicator.endswith("_real"):
-        return "real"
-    if _CURRENCY.search(unit_en) or _NOMINAL.search(indicator) or _NOMINAL.search(note):
-        return "nominal"
-    return "none"
 
 
 @dataclass(frozen=True)

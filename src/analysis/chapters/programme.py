@@ -104,6 +104,9 @@ class ProgrammeChapter:
     synth_cv_placebo_p: float = math.nan
     synth_cv_verdict: str | None = None  # SYNTH_CV_RULES key
     intensity: object = field(default=None, repr=False, compare=False)  # chapters.programme_intensity.IntensityPart
+    #: last year with an outcome figure: per-capita figures lag the edition year when next January's
+    #: population is not yet published (analysis.data), so the page names this year, not the edition's
+    outcome_last: int | None = None
 
     def glue_values(self) -> dict:
         """The values the page glues: the names of earlier editions kept, new ones added."""
@@ -262,7 +265,14 @@ def programme_chapter(edition: Edition, programme: str, *, B: int = 9999, n_perm
         synth_fit=synth_fit, donors=donors, facts=tuple(facts.items()), verdict=verdict, evidence=evidence,
         caveats=caveats, evaluation=ev, honest=honest, breakdown=breakdown, honest_verdict=honest_verdict,
         synth_cv=synth_cv, synth_cv_placebo_p=cv_p, synth_cv_verdict=cv_verdict, intensity=intensity,
+        outcome_last=_last_year(logged, edition.year),
     )
+
+
+def _last_year(panel: pd.DataFrame, until: int) -> int | None:
+    """The last year up to ``until`` that has an outcome figure (None: no figure at all)."""
+    years = panel.loc[panel["year"] <= until, "year"]
+    return int(years.max()) if len(years) else None
 
 
 def _honest(event_study):

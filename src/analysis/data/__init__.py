@@ -22,7 +22,7 @@ re-executed only when a declared column changes; an undeclared read stops the ru
 from analysis.data.coverage import coverage_table, per_capita_check
 from analysis.data.errors import DataError
 from analysis.data.intensity import load_intensity
-from analysis.data.metadata import load_indicators, load_programmes, load_regions, units
+from analysis.data.metadata import load_indicators, load_programmes, load_regions, price_basis, units
 from analysis.data.derived import DERIVED
 from analysis.data.panel import data_years, load_map_panel, load_national, load_panel
 
@@ -38,6 +38,7 @@ __all__ = [
     "load_national",
     "load_panel",
     "load_programmes",
+    "price_basis",
     "load_regions",
     "units",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pandas as pd
 
@@ -34,6 +35,37 @@ def load_indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     ind = load_tables(data_dir).indicators.set_index("id", drop=False).rename_axis(None).copy()
     ind["derived"] = ind["derived"] == "true"
     return ind
+
+
+_CONSTANT_PRICES = re.compile(r"\bat \d{4} prices\b", re.I)
+_VOLUME_INDEX = re.compile(r"volume[ _]index", re.I)
+_CURRENCY = re.compile(r"\b(KZT|tenge|roubles?|rubles?|US dollars?|USD)\b", re.I)
+_NOMINAL = re.compile(r"nominal|current prices", re.I)
+
+
+def price_basis(indicator: str, unit_en: str, source: str, note: str) -> str:
+    """``"real"``, ``"nominal"`` or ``"none"`` (not money) for one indicator of ``data/indicators.csv``.
+
+    ``real`` when the unit names constant prices ("at 2015 prices") or the series is, or is
+    computed from, a volume index; ``nominal`` when the unit is a currency or the indicator
+    says it is nominal; ``none`` for quantities that are not money (persons, %, ratios).
+    The data overview counts indicators by it and figure units say "nominal" by it.
+
+    Examples
+    --------
+    >>> price_basis("grp_real", "million KZT at 2015 prices", "computed: ...", "")
+    'real'
+    >>> price_basis("income_per_capita_nominal_monthly", "KZT per month", "BNS", "")
+    'nominal'
+    >>> price_basis("unemployment_rate", "%", "BNS (stat.gov.kz): labour force survey", "")
+    'none'
+    """
+    unit_en, source, note = str(unit_en or ""), str(source or ""), str(note or "")
+    if _CONSTANT_PRICES.search(unit_en) or _VOLUME_INDEX.search(source) or indicator.endswith("_real"):
+        return "real"
+    if _CURRENCY.search(unit_en) or _NOMINAL.search(indicator) or _NOMINAL.search(note):
+        return "nominal"
+    return "none"
 
 
 def load_programmes(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:

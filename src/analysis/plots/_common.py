@@ -126,23 +126,21 @@ def figure_data(fig: Figure) -> pd.DataFrame | None:
 
 # --- units -------------------------------------------------------------------------------------
 
-_MONEY_WORDS = ("KZT", "dollar", "rouble")
-
 
 def indicator_unit(indicator: str, lang: str, data_dir: str | None = None) -> str:
-    """The unit of ``indicator`` in ``lang`` (``data/indicators.csv``); money units say "nominal".
+    """The unit of ``indicator`` in ``lang`` (``data/indicators.csv``); nominal money says "nominal".
 
-    Every money series of the data is in current prices (none is deflated), so a unit
-    in tenge, dollars or roubles is shown as nominal.
+    Money in current prices is labelled nominal; money at constant prices already names its
+    base year in the unit ("thousand KZT at 2015 prices"), by :func:`analysis.data.price_basis`.
     """
-    from analysis.data import load_indicators
+    from analysis.data import load_indicators, price_basis
 
     table = load_indicators(data_dir) if data_dir else load_indicators()
     if indicator not in table.index:
         raise ValueError(f"data/indicators.csv: no row {indicator!r}; expected an indicator id")
     row = table.loc[indicator]
     unit = str(row.get(f"unit_{lang}", "") or "").strip()
-    if any(word in str(row.get("unit_en", "")) for word in _MONEY_WORDS):
+    if price_basis(indicator, row.get("unit_en", ""), row.get("source", ""), row.get("note", "")) == "nominal":
         return gettext("{unit}, nominal", lang, unit=unit)
     return unit
 

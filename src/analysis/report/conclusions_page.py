@@ -79,7 +79,8 @@ def _programme_title(v):
 
 
 def _periods(cv) -> Join:
-    return Join(Msg(_PERIOD[p.direction], {"start": str(p.start), "end": str(p.end)}) for p in cv.periods)
+    return Join((Msg(_PERIOD[p.direction], {"start": str(p.start), "end": str(p.end)}) for p in cv.periods),
+                style="then")
 
 
 def _convergence(ch) -> None:
@@ -101,10 +102,10 @@ def _selection(ch) -> None:
         compose(Plural("By the index and its selection rule, {n} region qualifies in {index_year}: {regions}.",
                        "By the index and its selection rule, {n} regions qualify in {index_year}: {regions}.",
                        len(ix.selected), {"index_year": str(ix.year),
-                                          "regions": Join(Region(c, data_dir) for c in ix.selected)}))
+                                          "regions": Join((Region(c, data_dir) for c in ix.selected), style="and")}))
         if ix.fragile:
             paragraph(N_("For {regions} the decision depends on how the index is built, so it deserves a second look."),
-                      regions=Join(Region(c, data_dir) for c in ix.fragile))
+                      regions=Join((Region(c, data_dir) for c in ix.fragile), style="and"))
     else:
         paragraph(N_("No region meets the selection rule in {year}."), year=str(ix.year))
 

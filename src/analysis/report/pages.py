@@ -71,8 +71,8 @@ def _programme_headline(ch) -> KeyMsg:
         values = {"n": len(applicable), "total": len(ch.estimates),
                   "low": min(e.estimate for e in applicable), "high": max(e.estimate for e in applicable)}
     elif ch.verdict == "programme.disagree":
-        values = {"significant": Join(Msg(METHOD_NAMES[e.method]) for e in applicable if e.significant),
-                  "other": Join(Msg(METHOD_NAMES[e.method]) for e in applicable if not e.significant)}
+        values = {"significant": Join((Msg(METHOD_NAMES[e.method]) for e in applicable if e.significant), style="and"),
+                  "other": Join((Msg(METHOD_NAMES[e.method]) for e in applicable if not e.significant), style="and")}
     elif ch.verdict == "programme.no_effect":
         values = {"n": len(applicable)}
     return KeyMsg(ch.verdict, values)
@@ -115,12 +115,12 @@ def programme_page(ch) -> None:
     if dose is None:
         paragraph(N_("Did the programme change {outcome} in the regions that received it? The estimates compare "
                      "those regions with the others before and after the start, using data up to {year}."),
-                  outcome=outcome, year=str(ch.edition.year))
+                  outcome=outcome, year=str(ch.outcome_last or ch.edition.year))
     else:
         paragraph(N_("Every region received the programme, in different amounts. Did the regions that received more "
                      "support per person see {outcome} change more than those that received less? The estimates "
                      "compare regions by the amount they received, before and after {start}, using data up to "
-                     "{year}."), outcome=outcome, start=str(dose.first), year=str(ch.edition.year))
+                     "{year}."), outcome=outcome, start=str(dose.first), year=str(ch.outcome_last or ch.edition.year))
     compose(_programme_headline(ch), KeyMsg(ch.evidence))
 
     if dose is None:
@@ -265,7 +265,8 @@ _PERIOD = {1: N_("rose from {start} to {end}"), -1: N_("fell from {start} to {en
 
 
 def _periods(ch) -> Join:
-    return Join(Msg(_PERIOD[p.direction], {"start": str(p.start), "end": str(p.end)}) for p in ch.periods)
+    return Join((Msg(_PERIOD[p.direction], {"start": str(p.start), "end": str(p.end)}) for p in ch.periods),
+                style="then")
 
 
 def _clubs_text(ch):
@@ -362,7 +363,7 @@ def convergence_page(ch) -> None:
                N_("The β slope in every {length}-year window, coloured by whether it shows significant convergence "
                   "or divergence"), length=10)
         conv = ch.rolling[ch.rolling["verdict"] == "converging"]
-        first_years = ", ".join(str(int(y)) for y in conv["start"])
+        first_years = Join((str(int(y)) for y in conv["start"]), style="and")
         counts = {"windows": len(ch.rolling), "length": 10}
         if len(conv):
             parts = [Plural("{n} of {windows} rolling {length}-year windows shows significant convergence",

@@ -18,7 +18,7 @@ import numbers
 import re
 from dataclasses import dataclass, field
 
-from analysis.i18n import LANGS, format_number, gettext, indicator_name, key_text, ngettext, region_name
+from analysis.i18n import LANGS, N_, format_number, gettext, indicator_name, key_text, ngettext, region_name
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~>!$])")
 
@@ -118,15 +118,40 @@ class Number:
 
 @dataclass(frozen=True)
 class Join:
-    """Several values shown as one, separated by ``"; "`` (e.g. the rules a region meets)."""
+    """Several values shown as one: ``"; "`` between rules (the default), a list ending in
+    "and" (``style="and"``), or a sequence in time ending in "then" (``style="then"``).
+
+    Examples
+    --------
+    >>> Join(["a", "b", "c"], style="and").text("ru")
+    'a, b и c'
+    >>> Join(["rose from 2000 to 2005", "fell from 2005 to 2024"], style="then").text("en")
+    'rose from 2000 to 2005, then fell from 2005 to 2024'
+    """
 
     items: tuple
+    style: str = "rules"
 
-    def __init__(self, items):
+    def __init__(self, items, style: str = "rules"):
+        if style not in _JOINS:
+            raise ValueError(f"Join style {style!r}; expected one of {', '.join(_JOINS)}")
         object.__setattr__(self, "items", tuple(items))
+        object.__setattr__(self, "style", style)
 
     def text(self, lang: str, markdown: bool = False) -> str:
-        return "; ".join(_text_of(item, lang, markdown) for item in self.items)
+        parts = [_text_of(item, lang, markdown) for item in self.items]
+        if self.style == "rules" or len(parts) < 2:
+            return "; ".join(parts)
+        if self.style == "and":
+            return gettext(_JOINS["and"], lang, items=", ".join(parts[:-1]), last=parts[-1])
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = gettext(_JOINS["then"], lang, before=joined, after=part)
+        return joined
+
+
+#: the connectives of :class:`Join` (catalogue msgids, domain ``report``)
+_JOINS = {"rules": None, "and": N_("{items} and {last}"), "then": N_("{before}, then {after}")}
 
 
 @dataclass(frozen=True)
@@ -170,7 +195,7 @@ def _text_of(value, lang: str, markdown: bool) -> str:
     """The text of a wrapper in ``lang``; data strings escaped for Markdown when ``markdown``."""
     if isinstance(value, (Msg, Join, Plural, KeyMsg, Sentences)):
         return value.text(lang, markdown=markdown)  # templates are trusted, their values escaped inside
-    text = value.text(lang)
+    text = value if isinstance(value, str) else value.text(lang)
     return escape(text) if markdown else text
 
 
