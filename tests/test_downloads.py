@@ -209,3 +209,15 @@ def test_the_check_wants_schema_fields_in_the_csv_order():
         "r, column 'schema.fields': got ['year', 'region'], expected the CSV's columns ['region', 'year']"]
     entry["schema"]["fields"].reverse()
     assert resource_problems("r", entry, body) == []
+
+
+def test_landing_lists_every_edition_s_package_once_newest_first(tmp_path):
+    for folder in ("en", "2023/en", "2022/en"):
+        year = 2022 if folder.startswith("2022") else 2023
+        target = tmp_path / folder / DATA_FOLDER / package_name(year, "en")
+        target.parent.mkdir(parents=True)
+        target.write_bytes(b"")
+    label = "Download the data package of the {year} edition (ZIP)"
+    assert landing_links(tmp_path, "en") == [
+        (f"en/{DATA_FOLDER}/aimaq-2023-en-data.zip", gettext(label, "en", year=2023)),
+        (f"2022/en/{DATA_FOLDER}/aimaq-2022-en-data.zip", gettext(label, "en", year=2022))]

@@ -320,12 +320,18 @@ def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path |
 
 
 def landing_links(site: Path, lang: str) -> list[tuple[str, str]]:
-    """``(href, label)`` of the data downloads the landing page lists for ``lang``, when they exist."""
-    links = []
-    for package in sorted((Path(site) / lang / DATA_FOLDER).glob(f"aimaq-*-{lang}-data.zip")):
+    """``(href, label)`` of the data packages the landing page lists for ``lang``, newest edition first.
+
+    The edition at the root (``<lang>/``) and every edition in its own folder (``<year>/<lang>/``)
+    are looked for; an edition found in both is listed once, at the root.
+    """
+    site = Path(site)
+    found: dict[int, str] = {}
+    candidates = [*sorted(site.glob(f"{lang}/{DATA_FOLDER}/aimaq-*-{lang}-data.zip")),
+                  *sorted(site.glob(f"*/{lang}/{DATA_FOLDER}/aimaq-*-{lang}-data.zip"))]
+    for package in candidates:
         match = _PACKAGE.fullmatch(package.name)
-        if match:
-            links.append((f"{lang}/{DATA_FOLDER}/{package.name}",
-                          gettext("Download the data package of the {year} edition (ZIP)", lang,
-                                  year=int(match.group(1)))))
-    return links
+        if match and int(match.group(1)) not in found:
+            found[int(match.group(1))] = package.relative_to(site).as_posix()
+    return [(href, gettext("Download the data package of the {year} edition (ZIP)", lang, year=year))
+            for year, href in sorted(found.items(), reverse=True)]
