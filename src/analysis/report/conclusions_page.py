@@ -87,8 +87,8 @@ def _convergence(ch) -> None:
     cv = ch.convergence
     heading(N_("Are regional gaps closing?"))
     start, end = str(cv.start), str(cv.end)
-    compose(Msg(N_("The convergence chapter finds:")),
-            KeyMsg(cv.verdict, {"start": start, "end": end, "periods": _periods(cv)}))
+    # the verdict sentence stands alone: a lead-in with a colon would need it lower-cased in ru and kk
+    compose(KeyMsg(cv.verdict, {"start": start, "end": end, "periods": _periods(cv)}))
     paragraph(N_("The coefficient of variation across regions ({indicator}) was {cv_start:.2f} in {start} and "
                  "{cv_end:.2f} in {end}; the catch-up slope is β = {beta:.4f} (p = {p:.2f})."),
               indicator=Indicator(cv.indicator, ch.edition.data_dir), cv_start=cv.cv_start, cv_end=cv.cv_end,
