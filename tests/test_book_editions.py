@@ -169,7 +169,7 @@ def site(tmp_path_factory):
     write_edition(paths["runs_root"], 2022, older, verdict="convergence.diverging")
     report = build_book(project=paths["project"], build_dir=paths["build_dir"], runs_root=paths["runs_root"],
                         data_dir=paths["data_dir"])
-    return report, paths["build_dir"] / "html"
+    return report, paths["build_dir"] / "html", paths
 
 
 pytestmark_slow = pytest.mark.slow
@@ -182,7 +182,7 @@ def _switcher_links(page: Path) -> dict:
 
 @pytestmark_slow
 def test_every_edition_is_on_the_site_and_the_latest_at_the_root(site):
-    report, html_dir = site
+    report, html_dir, _ = site
     assert report.editions == (2022, 2023) and report.edition == 2023
     for lang in LANGS:
         for year in (2022, 2023):
@@ -196,7 +196,7 @@ def test_every_edition_is_on_the_site_and_the_latest_at_the_root(site):
 @pytestmark_slow
 @pytest.mark.parametrize("where", ["2023/", ""])
 def test_switcher_lands_on_the_same_page_in_the_other_edition(site, where):
-    _, html_dir = site
+    _, html_dir, _ = site
     for lang in LANGS:
         for page in ("convergence", "programmes/sez", "search"):
             links = _switcher_links(html_dir / f"{where}{lang}/{page}.html")
@@ -215,7 +215,7 @@ def test_switcher_lands_on_the_same_page_in_the_other_edition(site, where):
 def test_what_changed_page_lists_the_revision_without_english(site, lang):
     from test_book_build import visible_text
 
-    _, html_dir = site
+    _, html_dir, _ = site
     page = html_dir / "2023" / lang / "changes.html"
     article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
     rows = [[td.get_text() for td in tr.find_all("td")] for tr in article.find_all("tr")]
@@ -231,7 +231,7 @@ def test_what_changed_page_lists_the_revision_without_english(site, lang):
 def test_landing_links_every_edition_and_the_site_check_passes(site):
     from analysis.book.site_check import check_site
 
-    _, html_dir = site
+    _, html_dir, _ = site
     landing = BeautifulSoup((html_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
     for lang in LANGS:
         section = landing.find("section", lang=lang)
@@ -239,3 +239,27 @@ def test_landing_links_every_edition_and_the_site_check_passes(site):
         assert {f"2023/{lang}/index.html", f"2022/{lang}/index.html", f"2023/{lang}/changes.html"} <= hrefs
     assert (html_dir / "2022" / "index.html").is_file()
     assert check_site(html_dir) == []
+
+
+@pytestmark_slow
+def test_unchanged_editions_come_from_the_site_cache_byte_for_byte(site, tmp_path):
+    from analysis.book import build_book
+    from test_book_build import _tree_digest
+
+    first, html_dir, paths = site
+    assert first.reused == ()
+    before = _tree_digest(html_dir.resolve())
+    again = build_book(project=paths["project"], build_dir=paths["build_dir"], runs_root=paths["runs_root"],
+                       data_dir=paths["data_dir"])
+    assert again.reused == tuple((year, lang) for year in (2022, 2023) for lang in sorted(LANGS))
+    assert _tree_digest((paths["build_dir"] / "html").resolve()) == before
+    # a changed ru title of the latest edition rebuilds that edition's ru build only, and shows
+    notebook = paths["runs_root"] / "2023" / "convergence.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    title = next(o for o in nb.cells[2].outputs if o.get("metadata", {}).get("aimaq", {}).get("lang") == "ru")
+    title["data"]["text/markdown"] += " (исправлено)"
+    nbformat.write(nb, notebook)
+    third = build_book(project=paths["project"], build_dir=paths["build_dir"], runs_root=paths["runs_root"],
+                       data_dir=paths["data_dir"])
+    assert set(third.reused) == set(again.reused) - {(2023, "ru")}
+    assert "(исправлено)" in (paths["build_dir"] / "html" / "ru" / "convergence.html").read_text(encoding="utf-8")

@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import json
 import shutil
@@ -39,7 +40,6 @@ import yaml
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from analysis.book.editions import editions_config
 from analysis.book.appendix import RunInfo, appendix_markdown, footer_markdown
 from analysis.book.downloads import add_downloads
 from analysis.book.glossary import GLOSSARY_PAGE, append_glossary_table
@@ -51,6 +51,7 @@ from analysis.book.structure import APPENDIX_PAGE, BookError, BookPlan, read_str
 from analysis.i18n import LANGS, gettext
 
 EDITIONS_EXTENSION = "analysis.book.editions"
+_FIXED_STAMP = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 # Each edition names its own language in the switcher: these are not translations.
 ENDONYMS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -64,7 +65,6 @@ class Sources:
     data: Path  # the data directory whose checksums the appendix lists
     edition: int
     publication: Publication | None = None  # what every page states about the edition (None: nothing)
-    site_pages: dict | None = None  # {edition: its page paths} of every edition on the site (the switcher)
     changes: object = None  # analysis.book.what_changed.Changes against the previous edition, or None
 
     @property
@@ -162,16 +162,14 @@ def toc_yaml(plan: BookPlan, lang: str) -> dict:
     }
 
 
-def config_yaml(base: dict, lang: str, edition: int, publication: Publication | None = None,
-                site_pages: dict | None = None) -> dict:
-    """The project's ``_config.yml`` with the keys that depend on the language (and the edition switcher's)."""
+def config_yaml(base: dict, lang: str, edition: int, publication: Publication | None = None) -> dict:
+    """The project's ``_config.yml`` with the keys that depend on the language."""
     config = json.loads(json.dumps(base))  # deep copy of plain YAML data
     config["title"] = gettext("Regional inequality in Kazakhstan", lang)
     extensions = config.setdefault("sphinx", {}).setdefault("extra_extensions", [])
     if EDITIONS_EXTENSION not in extensions:
         extensions.append(EDITIONS_EXTENSION)  # after analysis.book.sphinx_ext: it places its switcher beside
     sphinx = config["sphinx"].setdefault("config", {})
-    sphinx["aimaq_editions"] = editions_config(edition, site_pages or {}, lang)
     sphinx["language"] = lang
     sphinx["locale_dirs"] = [LOCALE_FOLDER]
     sphinx["aimaq_lang"] = lang
@@ -211,6 +209,8 @@ def compile_ui_catalogues(po_dir: Path, dest: Path, lang: str) -> None:
         layers = [*reversed(_shipped_catalogues(po.stem, lang)), po]  # later layers win
         with open(po, "rb") as fh:
             catalog = read_po(fh, locale=lang, domain=po.stem)
+        # Babel stamps the header with the current minute; a fixed stamp keeps the tree (and its cache key) stable.
+        catalog.creation_date = catalog.revision_date = _FIXED_STAMP
         merged: dict[str, str] = {}
         for layer in layers:
             with open(layer, "rb") as fh:
@@ -241,7 +241,7 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
         # The prose introduces the table; the terms themselves live only in glossary.csv.
         append_glossary_table(tree / f"{GLOSSARY_PAGE}.md", sources.project / "book" / "glossary.csv", lang)
     base = yaml.safe_load((sources.project / "_config.yml").read_text(encoding="utf-8")) or {}
-    config = config_yaml(base, lang, sources.edition, sources.publication, sources.site_pages)
+    config = config_yaml(base, lang, sources.edition, sources.publication)
     (tree / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=True), encoding="utf-8")
     (tree / "_toc.yml").write_text(yaml.safe_dump(toc_yaml(plan, lang), allow_unicode=True, sort_keys=False),
                                    encoding="utf-8")

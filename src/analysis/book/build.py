@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.book.assemble import ENDONYMS, Sources, assemble, prepare
-from analysis.book.editions import copy_to_root, edition_folder, site_editions
+from analysis.book.editions import copy_to_root, edition_folder, editions_config, fill_switchers, site_editions
 from analysis.book.landing import EditionLink, landing_html
 from analysis.book.pdf import build_pdfs
 from analysis.book.publication import Publication, data_as_of, repository_url
 from analysis.book.publish import new_site_dir, publish, remove_old_sites
+from analysis.book.site_cache import cached, keep_only, store, tree_key
 from analysis.book.site_check import check_site
 from analysis.book.structure import BookError
 from analysis.i18n import LANGS, gettext
@@ -60,8 +61,9 @@ class BookReport:
     skipped: tuple = ()
     site: Path = field(default=None)
     pdfs: tuple = ()  # paths of the PDF editions inside the published site
-    timings: dict = field(default_factory=dict)  # seconds per stage: assemble, html, pdf, check
+    timings: dict = field(default_factory=dict)  # seconds per stage: assemble, html, pdf, root, check
     editions: tuple = ()  # every edition on the site, oldest first
+    reused: tuple = ()  # (edition, lang) builds taken from the site cache (sources unchanged)
 
 
 def latest_edition(runs_root: Path) -> int:
@@ -244,10 +246,10 @@ def _remove_leftovers(build_dir: Path) -> None:
 
 
 def _assemble_editions(publications: list[Publication], project: Path, runs_root: Path, data_dir: Path,
-                       dest: Path) -> tuple[dict, dict]:
+                       dest: Path) -> tuple[dict, dict, dict]:
     """Plan every edition (the switcher needs all their pages), then write each edition's three trees.
 
-    Returns ``{edition: plan}`` and ``{(edition, lang): source tree}``.
+    Returns ``{edition: plan}``, ``{(edition, lang): source tree}`` and ``{edition: its page paths}``.
     """
     from analysis.book.what_changed import compare_editions
 
@@ -263,11 +265,11 @@ def _assemble_editions(publications: list[Publication], project: Path, runs_root
             previous = publications[number - 1]
             changes = compare_editions(data_dir, previous, pub, runs_root / str(previous.edition),
                                        runs_root / str(pub.edition))
-        plan, edition_trees = assemble(sources(pub, site_pages=site_pages, changes=changes),
+        plan, edition_trees = assemble(sources(pub, changes=changes),
                                        dest / edition_folder(pub.edition), prepared[pub.edition])
         plans[pub.edition] = plan
         trees.update({(pub.edition, lang): tree for lang, tree in edition_trees.items()})
-    return plans, trees
+    return plans, trees, site_pages
 
 
 def _build_html(trees: dict, work: Path, logs: Path, jobs: int) -> None:
@@ -307,18 +309,33 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
 
     try:
         with guard():  # the runs are checked and copied while no `aimaq run` can change them
-            plans, trees = _assemble_editions(publications, project, runs_root, data_dir, work / "src")
+            plans, trees, site_pages = _assemble_editions(publications, project, runs_root, data_dir, work / "src")
+        pdf_of = {pub.edition: pub.pdf for pub in publications}
+        keys = {key: tree_key(tree, pdf_of[key[0]]) for key, tree in trees.items()}
+        reused = {key for key in trees if cached(build_dir, keys[key]) is not None}
         lap("assemble")
-        _build_html(trees, work, build_dir / "logs", jobs)
+        _build_html({key: tree for key, tree in trees.items() if key not in reused}, work, build_dir / "logs", jobs)
         for (year, lang) in trees:
             (site / edition_folder(year)).mkdir(exist_ok=True)
-            shutil.move(str(work / "out" / str(year) / lang / "_build" / "html"), str(site / edition_folder(year) / lang))
+            target = site / edition_folder(year) / lang
+            if (year, lang) in reused:  # built before from the same sources: as it was published
+                shutil.copytree(cached(build_dir, keys[(year, lang)]), target)
+            else:
+                shutil.move(str(work / "out" / str(year) / lang / "_build" / "html"), str(target))
         lap("html")
         printed = []
         for pub in publications:
+            new = [lang for lang in LANGS if (pub.edition, lang) not in reused]
+            if pub.pdf and new:
+                build_pdfs(site / edition_folder(pub.edition), pub.edition, new, data_dir=data_dir)
             if pub.pdf:
-                printed += build_pdfs(site / edition_folder(pub.edition), pub.edition, LANGS, data_dir=data_dir)
+                printed += [site / edition_folder(pub.edition) / lang / pub.pdf_name(lang) for lang in LANGS]
         lap("pdf")
+        for key in trees:
+            if key not in reused:
+                store(build_dir, keys[key], site / edition_folder(key[0]) / key[1])
+        for (year, lang) in trees:
+            fill_switchers(site / edition_folder(year) / lang, lang, editions_config(year, site_pages, lang))
         for pub in publications:
             folder = site / edition_folder(pub.edition)
             (folder / "index.html").write_text(
@@ -335,6 +352,7 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
         lap("check")
         publish(site, build_dir / "html")
         remove_old_sites(build_dir, site)
+        keep_only(build_dir, set(keys.values()))
     except BaseException:
         shutil.rmtree(site, ignore_errors=True)
         raise
@@ -343,4 +361,5 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
     pages = {lang: _count_pages(site / lang) for lang in LANGS}
     published = tuple(build_dir / "html" / p.relative_to(site) for p in printed)
     return BookReport(latest.edition, pages, round(time.perf_counter() - started, 1), plans[latest.edition].skipped,
-                      build_dir / "html", published, timings, tuple(p.edition for p in publications))
+                      build_dir / "html", published, timings, tuple(p.edition for p in publications),
+                      tuple(sorted(reused)))

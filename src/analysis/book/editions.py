@@ -17,9 +17,12 @@ The edition switcher (:func:`switcher_html`) sits beside the language switcher
 on every page and lands on the *same page* of the other edition; when that
 edition has no such page (a region that did not exist yet, a programme not yet
 started), it lands on that edition's first page in the same language and says so.
-This module is also the Sphinx extension that places it (``setup``); the editions
-and their pages reach it as the configuration value ``aimaq_editions``
-(:func:`editions_config`).
+This module is also the Sphinx extension that places it (``setup``): the build writes
+an empty placeholder (:data:`PLACEHOLDER`) beside the language switcher, and
+:func:`fill_switchers` fills it once every edition is built, from
+:func:`editions_config` (the editions and their pages). So a built edition does
+not depend on the editions after it and can be kept as it was published
+(:mod:`analysis.book.site_cache`).
 
 Examples
 --------
@@ -47,6 +50,8 @@ from analysis.i18n import gettext
 SPHINX_PAGES = ("search", "genindex")
 LANDING_PAGE = "index"
 EDITIONS_CSS = "aimaq-editions.css"  # book/_static: the two switchers side by side
+#: What the build writes where the edition switcher goes (filled by fill_switchers).
+PLACEHOLDER = '<nav class="aimaq-editions" hidden></nav>'
 
 
 def edition_folder(year: int) -> str:
@@ -158,6 +163,29 @@ def copy_to_root(site: Path, latest: int) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
+def fill_switchers(folder: Path, lang: str, config: dict) -> int:
+    """Put each page's edition switcher in place of the placeholder in a built language folder.
+
+    Returns the number of pages filled; a page of the folder without the placeholder is left as it is
+    (Sphinx's own redirect or print pages have no switcher).
+    """
+    folder, filled = Path(folder), 0
+    for page in sorted(folder.rglob("*.html")):
+        relative = page.relative_to(folder)
+        if "_static" in relative.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        if PLACEHOLDER not in text:
+            continue
+        name = relative.with_suffix("").as_posix()
+        # a new file, not an edit in place: a cached copy of the folder never changes under it
+        staging = page.with_name(f".{page.name}.tmp")
+        staging.write_text(text.replace(PLACEHOLDER, switcher_html(name, lang, config)), encoding="utf-8")
+        os.replace(staging, page)
+        filled += 1
+    return filled
+
+
 def site_size(folder: Path) -> int:
     """Bytes of the files under ``folder`` (what ``du --apparent-size`` counts)."""
     return sum(os.path.getsize(p) for p in Path(folder).rglob("*") if p.is_file() and not p.is_symlink())
@@ -167,7 +195,7 @@ def site_size(folder: Path) -> int:
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    switcher = switcher_html(pagename, app.config.aimaq_lang, app.config.aimaq_editions)
+    switcher = PLACEHOLDER  # filled by fill_switchers once every edition is built
     context["aimaq_editions"] = switcher  # the search and index templates (book/_templates) place it
     languages = context.get("aimaq_switcher", "")
     body = context.get("body", "")
@@ -177,7 +205,6 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.add_config_value("aimaq_editions", {}, "html")
     if (Path(app.srcdir) / "_static" / EDITIONS_CSS).is_file():
         app.add_css_file(EDITIONS_CSS)
     app.connect("html-page-context", _page_context, priority=600)  # after sphinx_ext's (500)
