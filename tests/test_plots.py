@@ -104,6 +104,13 @@ def test_index_and_rank_figures_translated():
         assert_no_english(texts)
         assert gettext("Social pillar", lang) in texts
         assert any(region_name("KZ-43", lang) in t for t in texts)
+    # the data behind both figures, for their CSV downloads: every region, values unrounded
+    from analysis.plots._common import figure_data
+
+    scores = figure_data(plots.index_figure(table, ["economic", "social", "environmental"], "en", names={}))
+    assert len(scores) == len(table) and scores["Composite index"].tolist() == table.sort_values("rank")["composite"].tolist()
+    spans = figure_data(plots.rank_interval_figure(ranks, (0.05, 0.95), "ru", names={}))
+    assert list(spans.columns[-2:]) == ["Место, 5-й процентиль по вариантам", "Место, 95-й процентиль по вариантам"]
 
 
 def test_region_trend_figure_translated_and_checks_columns():

@@ -71,12 +71,32 @@ def package_name(edition: int, lang: str) -> str:
     return f"aimaq-{int(edition)}-{lang}-data.zip"
 
 
+#: a text cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """One CSV cell: floats unrounded (``repr``), ``None`` empty, text that a spreadsheet would run as a
+    formula prefixed with an apostrophe (a data string such as a region name reaches these files)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_text(columns: list, rows: list) -> str:
-    """Header and rows as RFC 4180 CSV text; floats unrounded, ``None`` empty."""
+    """Header and rows as RFC 4180 CSV text; floats unrounded, ``None`` empty, formulas defused.
+
+    >>> csv_text(["Region", "x"], [["=HYPERLINK(1)", 0.1], ["Abai Region", None]]).splitlines()
+    ['Region,x', "'=HYPERLINK(1),0.1", 'Abai Region,']
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([["" if v is None else (repr(v) if isinstance(v, float) else v) for v in row] for row in rows])
+    writer.writerow([_cell(c) for c in columns])
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     return buffer.getvalue()
 
 

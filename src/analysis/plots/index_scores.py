@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, NATIONAL, PALETTE, new_figure, number_axis, styled
+from analysis.plots._common import ACCENT, NATIONAL, PALETTE, attach_data, new_figure, number_axis, styled
 
 def pillar_label(pillar: str, lang: str) -> str:
     """Translated pillar name (``economic`` → "Economic pillar"); an unknown id is shown as it is."""
@@ -71,4 +71,9 @@ def index_figure(table: pd.DataFrame, pillars: list[str], lang: str, *, names: d
     ax.grid(axis="y", visible=False)
     fig.legend(loc="outside upper center", ncols=2, fontsize=8)
     number_axis(ax, lang, axis="x")
-    return fig
+    data = pd.DataFrame({gettext("Region", lang): [names.get(c, c) for c in ordered.index],
+                         gettext("Rank (1 = best)", lang): ordered["rank"].astype(int).to_numpy(),
+                         gettext("Composite index", lang): ordered["composite"].to_numpy(dtype=float)})
+    for pillar in pillars:
+        data[pillar_label(pillar, lang)] = ordered[pillar].to_numpy(dtype=float)
+    return attach_data(fig, data)

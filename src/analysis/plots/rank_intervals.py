@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.i18n import gettext
-from analysis.plots._common import ACCENT, NATIONAL, new_figure, styled, wrap
+from analysis.plots._common import ACCENT, NATIONAL, attach_data, new_figure, styled, wrap
 
 
 @styled
@@ -62,4 +62,10 @@ def rank_interval_figure(ranks: pd.DataFrame, interval: tuple[float, float], lan
                           low=str(round(interval[0] * 100)), high=str(round(interval[1] * 100))), 56))
     ax.grid(axis="y", visible=False)
     fig.legend(loc="outside upper center", ncols=2, fontsize=8)
-    return fig
+    low, high = (str(round(q * 100)) for q in interval)
+    data = pd.DataFrame({gettext("Region", lang): [names.get(c, c) for c in ordered.index],
+                         gettext("Rank under the headline method", lang): ordered["nominal"].to_numpy(),
+                         gettext("Median rank over the variants", lang): ordered["median"].to_numpy(dtype=float),
+                         gettext("Rank, {q}th percentile of the variants", lang, q=low): ordered["low"].to_numpy(),
+                         gettext("Rank, {q}th percentile of the variants", lang, q=high): ordered["high"].to_numpy()})
+    return attach_data(fig, data)
