@@ -2,6 +2,10 @@
 
 Run: ``python -m bench.book [--build-dir DIR] [--no-run] [--no-pdf] [--jobs N] [--repeat K] [--synthetic]``.
 
+Attempt 1 builds with an empty site cache (:mod:`analysis.book.site_cache`): every edition and language
+is built and printed. Attempts 2.. use the same private build folder, so they show a second
+``make book`` with nothing changed (every build copied from the cache).
+
 1. **run step** (unless ``--no-run``): :func:`analysis.pipeline.run_pipeline` over every edition of
    the manifest into ``DIR`` (default the project's ``_build``). With a warm cache nothing executes;
    this times the cache look-ups, product hashing and freshness of what ``make book`` does first.
@@ -120,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"book step: {label}, {args.jobs} parallel language builds, PDFs {'off' if args.no_pdf else 'on'}")
         totals = []
         for attempt in range(args.repeat):
-            build_dir = scratch / f"build-{attempt}"
+            build_dir = scratch / "build"  # one folder: attempt 1 starts with an empty site cache, later ones reuse it
             started, cpu_started = time.perf_counter(), _cpu_seconds()
             try:
                 report = build_book(build_dir=build_dir, jobs=args.jobs, pdfs=not args.no_pdf, **kwargs)
@@ -132,14 +136,16 @@ def main(argv: list[str] | None = None) -> int:
             cpu, load = _cpu_seconds() - cpu_started, os.getloadavg()[0]
             stages = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
             top = max(report.timings, key=report.timings.get)
-            print(f"  build {attempt + 1}: {seconds:.1f} s wall, {cpu:.1f} s CPU, editions {report.editions}, "
+            print(f"  build {attempt + 1} ({len(report.reused)} of {len(report.editions) * 3} language builds from the "
+                  f"site cache): {seconds:.1f} s wall, {cpu:.1f} s CPU, editions {report.editions}, "
                   f"pages of the latest {report.pages}, load average {load:.1f}")
             print(f"    stages: {stages}; dominated by '{top}' ({report.timings[top] / seconds:.0%} of the wall time)")
             site = build_dir / "html"
             sizes = ", ".join(f"{e}: {_megabytes(site / str(e)):.1f} MB" for e in report.editions)
             print(f"    site {_megabytes(site.resolve()):.1f} MB in all (root copy of the latest included); {sizes}")
-        print(f"best {min(totals):.1f} s for the whole publication (run step + book; goal <= {GOAL_SECONDS:.0f} s)")
-        return 0 if min(totals) <= GOAL_SECONDS else 1
+        print(f"cold site cache: {totals[0]:.1f} s for the whole publication (run step + book; goal <= "
+              f"{GOAL_SECONDS:.0f} s)" + (f"; warm site cache: {min(totals[1:]):.1f} s" if len(totals) > 1 else ""))
+        return 0 if totals[0] <= GOAL_SECONDS else 1
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

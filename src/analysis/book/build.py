@@ -60,7 +60,7 @@ class BookReport:
     seconds: float
     skipped: tuple = ()
     site: Path = field(default=None)
-    pdfs: tuple = ()  # paths of the PDF editions inside the published site
+    pdfs: tuple = ()  # PDFs in the published site: the latest edition's at the root (kk, ru, en), then each edition's
     timings: dict = field(default_factory=dict)  # seconds per stage: assemble, html, pdf, root, check
     editions: tuple = ()  # every edition on the site, oldest first
     reused: tuple = ()  # (edition, lang) builds taken from the site cache (sources unchanged)
@@ -359,7 +359,9 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
     finally:
         shutil.rmtree(work, ignore_errors=True)
     pages = {lang: _count_pages(site / lang) for lang in LANGS}
-    published = tuple(build_dir / "html" / p.relative_to(site) for p in printed)
+    # the latest edition's PDFs at the root first (kk, ru, en: what its root pages link), then every edition's
+    root_pdfs = [site / lang / latest.pdf_name(lang) for lang in LANGS] if latest.pdf else []
+    published = tuple(build_dir / "html" / p.relative_to(site) for p in root_pdfs + printed)
     return BookReport(latest.edition, pages, round(time.perf_counter() - started, 1), plans[latest.edition].skipped,
                       build_dir / "html", published, timings, tuple(p.edition for p in publications),
                       tuple(sorted(reused)))
