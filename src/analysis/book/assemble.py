@@ -8,7 +8,8 @@ For each language ``L`` the tree ``<dest>/<L>/`` holds
 * ``_toc.yml``: the parts of ``book/structure.yml`` with translated captions;
 * the static prose of ``book/content/L/`` (with its images), the glossary
   page closed by its table built from ``book/glossary.csv``
-  (:mod:`analysis.book.glossary`);
+  (:mod:`analysis.book.glossary`), the methods page with the decision tables
+  (:mod:`analysis.report.decision_rules`);
 * one ``<page>.ipynb`` per run of the edition, filtered to ``L``
   (:func:`analysis.book.pages.page_notebook`) and closed by its rerun note;
 * ``reproducibility.md``, the appendix;
@@ -49,6 +50,7 @@ from analysis.book.sphinx_ext import LOCALE_FOLDER
 from analysis.book.what_changed import CHANGES_PAGE, changes_markdown
 from analysis.book.structure import APPENDIX_PAGE, BookError, BookPlan, read_structure, resolve_structure
 from analysis.i18n import LANGS, gettext
+from analysis.report.decision_rules import insert_decision_rules
 
 EDITIONS_EXTENSION = "analysis.book.editions"
 _FIXED_STAMP = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
@@ -240,6 +242,8 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
     if GLOSSARY_PAGE in plan.pages and (tree / f"{GLOSSARY_PAGE}.md").is_file():
         # The prose introduces the table; the terms themselves live only in glossary.csv.
         append_glossary_table(tree / f"{GLOSSARY_PAGE}.md", sources.project / "book" / "glossary.csv", lang)
+    if (tree / "data_methods.md").is_file():  # the decision tables, printed from the rules the chapters apply
+        insert_decision_rules(tree / "data_methods.md", lang)
     base = yaml.safe_load((sources.project / "_config.yml").read_text(encoding="utf-8")) or {}
     config = config_yaml(base, lang, sources.edition, sources.publication)
     (tree / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=True), encoding="utf-8")
