@@ -160,6 +160,8 @@ def how_to_cite(pub: Publication, lang: str) -> str:
     text = gettext("The Aimaq project ({year}). Regional inequality in Kazakhstan. Annual report, edition "
                    "{edition}. Data as of {date}.", lang, year=int(pub.as_of[:4]), edition=str(int(pub.edition)),
                    date=long_date(pub.as_of, lang))
+    # the Russian long date ends in "г." and the template's full stop would double it
+    text = text.replace("..", ".")
     return f"{text} {pub.repository}" if pub.repository else text
 
 
