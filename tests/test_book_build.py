@@ -16,6 +16,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -398,6 +399,9 @@ def test_kill_9_mid_build_keeps_the_site_and_the_next_build_recovers(published):
     before, target = _tree_digest(site), os.readlink(site)
     arguments = ", ".join(f"{k}=Path({str(paths[k])!r})" for k in ("project", "build_dir", "runs_root", "data_dir"))
     code = f"from pathlib import Path; from analysis.book import build_book; build_book({EDITION}, {arguments})"
+    # With its site cache the build copies the published languages in a second; emptied, it must run
+    # Jupyter Book again, which is the part a kill can catch half-way.
+    shutil.rmtree(build_dir / "site-cache", ignore_errors=True)
     process = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and not list(build_dir.glob("book-*/out/*")) and process.poll() is None:
@@ -407,6 +411,8 @@ def test_kill_9_mid_build_keeps_the_site_and_the_next_build_recovers(published):
     process.wait()
     assert list(build_dir.glob("book-*"))  # killed before cleaning up
     assert os.readlink(site) == target and _tree_digest(site) == before
+    entries = [e for e in (build_dir / "site-cache").glob("*") if not e.name.startswith(".staging-")]
+    assert all((e / "index.html").is_file() for e in entries)  # no half entry a later build would reuse
     report = _build(paths)
     assert report.pages["kk"] > 0
     assert not list(build_dir.glob("book-*")) and len(list((build_dir / "sites").iterdir())) == 1
