@@ -38,6 +38,12 @@ def test_runtime_and_test_pins_are_exact_and_agree():
         assert "uv pip compile pyproject.toml" in (ROOT / name).read_text(encoding="utf-8").splitlines()[1]
 
 
+def test_crosscheck_pins_are_exact_and_add_only_what_the_test_pins_lack():
+    cross, full = _pins(ROOT / "requirements-crosscheck.txt"), _pins(ROOT / "requirements-test.txt")
+    assert {"honestdid", "torch"} <= set(cross) and not set(cross) & set(full)
+    assert cross["torch"].endswith("+cpu")  # the CPU build; PyPI's is a CUDA build of several GB
+
+
 def _make(project: Path, target: str) -> subprocess.CompletedProcess:
     return subprocess.run(["make", "-C", str(project), target, "PY=python3"], capture_output=True, text=True,
                           timeout=900)
@@ -52,7 +58,8 @@ def _installed(project: Path, module: str) -> bool:
 def test_book_setup_installs_runtime_only_and_a_second_setup_installs_nothing(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("Makefile", "pyproject.toml", "requirements.txt", "requirements-test.txt", "README.md"):
+    for name in ("Makefile", "pyproject.toml", "requirements.txt", "requirements-test.txt",
+                 "requirements-crosscheck.txt", "README.md"):
         shutil.copy2(ROOT / name, project / name)
     shutil.copytree(ROOT / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
 
@@ -72,5 +79,6 @@ def test_book_setup_installs_runtime_only_and_a_second_setup_installs_nothing(tm
     tests = _make(project, "install-test")
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert _installed(project, "pytest") and _installed(project, "pyfixest")
+    assert _installed(project, "honestdid") == bool(list(Path("/opt/wheels").glob("torch-2.13.0+cpu-*.whl")))
     again = _make(project, "install-test")
     assert "Nothing to be done" in again.stdout, again.stdout + again.stderr

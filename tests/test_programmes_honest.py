@@ -55,3 +55,30 @@ def test_event_study_table_mapping_and_bad_arguments():
         honest_bounds([0.1], [0.2], -1.0)
     with pytest.raises(ValueError, match="restriction"):
         honest_bounds([0.1], [0.2], 1.0, "wiggles")
+
+
+
+# honestdid (requirements-crosscheck.txt) gives confidence sets, which shrink to the identified set as
+# the covariance of the coefficients goes to zero: with a negligible one, its accepted grid must span
+# our bounds to within one grid step. What honestdid 0.1.1 can compute under numpy 2 limits the
+# cases: its smoothness sets, and its relative-magnitudes sets whenever its test takes the dual
+# route (other weights, other pre-period counts here), stop on a 1 x 1 array passed to float(); so
+# relative magnitudes for the first post-period effect with three pre-periods, and smoothness is
+# checked against its closed forms above.
+@pytest.mark.parametrize("pre, post", [([0.05, -0.02, 0.04], [0.3, 0.2, 0.25]),
+                                       ([0.02, 0.03, -0.04], [-0.1, 0.05, 0.0, 0.1])])
+@pytest.mark.parametrize("mbar", [0.5, 2.0])
+def test_relative_magnitudes_match_honestdid_as_the_noise_vanishes(pre, post, mbar):
+    honestdid = pytest.importorskip("honestdid", reason="honestdid needs the CPU build of torch "
+                                    "(Makefile TORCH_WHEELS), not on this machine")
+    first = np.eye(len(post))[0]
+    lo, hi = honest_bounds(pre, post, mbar, weights=first)
+    assert hi - lo > 0.05  # a set, not a point: both ends are checked
+    grid_lb, grid_ub, points = lo - 0.2, hi + 0.2, 201
+    step = (grid_ub - grid_lb) / (points - 1)
+    cs = honestdid.computeConditionalCS_DeltaRM(np.array(pre + post), 1e-10 * np.eye(len(pre) + len(post)),
+                                                len(pre), len(post), l_vec=first, Mbar=mbar, gridPoints=points,
+                                                grid_lb=grid_lb, grid_ub=grid_ub)
+    accepted = cs.loc[cs["accept"] == 1, "grid"]
+    assert accepted.min() == pytest.approx(lo, abs=1.01 * step)
+    assert accepted.max() == pytest.approx(hi, abs=1.01 * step)
