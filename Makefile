@@ -7,6 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test-stamp
 CROSS_STAMP := $(VENV)/.installed-crosscheck-stamp
 # Where this machine kind keeps the CPU build of torch that honestdid needs (requirements-crosscheck.txt).
 TORCH_WHEELS ?= /opt/wheels
+TORCH_PIN := $(shell sed -n 's/^torch==//p' requirements-crosscheck.txt)
 PIP     := $(BIN)/pip --disable-pip-version-check --quiet
 JOBS    ?= 2
 # uv (a pinned wheel from PyPI) installs the pins in seconds where pip takes minutes.
@@ -36,7 +37,7 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 # the wheel on this machine's disk (uv does not look there by itself). Without that wheel the
 # cross-check test says why it is skipped instead of a multi-GB CUDA download.
 $(CROSS_STAMP): $(TEST_STAMP) requirements-crosscheck.txt
-	@if ls $(TORCH_WHEELS)/torch-2.13.0+cpu-*.whl >/dev/null 2>&1; then \
+	@if ls $(TORCH_WHEELS)/torch-$(TORCH_PIN)-*.whl >/dev/null 2>&1; then \
 	  $(UV) install --python $(BIN)/python --no-deps --find-links $(TORCH_WHEELS) -r requirements-crosscheck.txt; \
 	else echo "no CPU build of torch in $(TORCH_WHEELS): the honestdid cross-check will be skipped"; fi
 	@touch $@

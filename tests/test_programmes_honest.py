@@ -57,7 +57,6 @@ def test_event_study_table_mapping_and_bad_arguments():
         honest_bounds([0.1], [0.2], 1.0, "wiggles")
 
 
-
 # honestdid (requirements-crosscheck.txt) gives confidence sets, which shrink to the identified set as
 # the covariance of the coefficients goes to zero: with a negligible one, its accepted grid must span
 # our bounds to within one grid step. What honestdid 0.1.1 can compute under numpy 2 limits the
