@@ -15,12 +15,12 @@ from analysis.i18n import LANGS
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PARAMETERS = {
-    "national_convergence": {"year": int, "data_dir": str},
-    "programme_effects": {"programme": str, "year": int, "data_dir": str},
-    "composite_index": {"year": int, "data_dir": str},
-    "region_profile": {"region": str, "year": int, "data_dir": str},
-    "data_overview": {"year": int, "data_dir": str},
-    "conclusions": {"year": int, "data_dir": str},
+    "national_convergence": {"year": int, "data_dir": str, "as_of": str},
+    "programme_effects": {"programme": str, "year": int, "data_dir": str, "as_of": str},
+    "composite_index": {"year": int, "data_dir": str, "as_of": str},
+    "region_profile": {"region": str, "year": int, "data_dir": str, "as_of": str},
+    "data_overview": {"year": int, "data_dir": str, "as_of": str},
+    "conclusions": {"year": int, "data_dir": str, "as_of": str},
 }
 RUN = {  # one parameter set per notebook for the end-to-end runs
     "national_convergence": {"year": 2022},
@@ -72,7 +72,7 @@ def test_parameters_cell_names_types_and_tags(name):
     assert set(values) == set(PARAMETERS[name])
     for key, kind in PARAMETERS[name].items():
         assert type(values[key]) is kind, key
-    assert values["data_dir"] == ""
+    assert values["data_dir"] == "" and values["as_of"] == ""  # defaults: the project's data, today's figures
 
 
 @pytest.mark.parametrize("name", sorted(PARAMETERS))

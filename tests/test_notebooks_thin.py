@@ -4,7 +4,7 @@ A notebook may contain, after its ``parameters`` cell, exactly these statements
 and nothing else:
 
 * imports from the library (``from analysis import chapters, report``);
-* ``edition = chapters.Edition.build(year, data_dir)`` — the one validated context;
+* ``edition = chapters.Edition.build(year, data_dir, as_of)`` — the one validated context;
 * ``chapter = chapters.<page>_chapter(edition, <parameters>)`` — exactly one chapter call,
   whose arguments are the edition and the notebook's own parameter names;
 * ``report.<page>_page(chapter)`` — exactly one render call, the last statement.
@@ -56,13 +56,13 @@ def classify(stmt: ast.stmt, params: set[str]) -> str:
                 and isinstance(call.func.value, ast.Attribute)
                 and call.func.value.attr == "Edition"
                 and _is_name(call.func.value.value, "chapters")
-                and [a.id for a in call.args if _is_name(a)] == ["year", "data_dir"]
-                and len(call.args) == 2
+                and [a.id for a in call.args if _is_name(a)] == ["year", "data_dir", "as_of"]
+                and len(call.args) == 3
                 and not call.keywords
             )
             if ok:
                 return "edition"
-            raise ValueError("`edition` must be chapters.Edition.build(year, data_dir)")
+            raise ValueError("`edition` must be chapters.Edition.build(year, data_dir, as_of)")
         if target == "chapter":
             attr = _attr_call(value, "chapters")
             if not (attr and attr.endswith("_chapter")):
@@ -111,14 +111,14 @@ def test_notebook_only_presents(path):
 
 def _nb(*sources: str):
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('year = 2023\ndata_dir = ""\nregion = "KZ-43"')
+    params = nbformat.v4.new_code_cell('year = 2023\ndata_dir = ""\nas_of = ""\nregion = "KZ-43"')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params] + [nbformat.v4.new_code_cell(s) for s in sources]
     return nb
 
 
 THIN = (
-    "from analysis import chapters, report\nedition = chapters.Edition.build(year, data_dir)",
+    "from analysis import chapters, report\nedition = chapters.Edition.build(year, data_dir, as_of)",
     "chapter = chapters.region_chapter(edition, region)",
     "report.region_page(chapter)",
 )

@@ -32,9 +32,39 @@ def test_manifest_expands_editions_regions_and_pages(tmp_path):
     assert [r.page for r in runs_2021] == ["summary", "regions/KZ-10", "regions/KZ-43"]
     assert len(runs_2022) == 4  # a region valid only from 2022 appears only there
     region_run = runs_2022[1]
-    assert dict(region_run.parameters) == {"year": 2022, "region": "KZ-10", "data_dir": ""}
+    assert dict(region_run.parameters) == {"year": 2022, "region": "KZ-10", "data_dir": "", "as_of": ""}
     assert region_run.output_path == "_build/runs/2022/regions/KZ-10.ipynb"
     assert region_run.part == "regions" and region_run.notebook == "region.ipynb"
+
+
+def test_a_published_edition_runs_on_its_date_of_the_data(tmp_path):
+    make_project(tmp_path)
+    path = tmp_path / "notebooks" / "manifest.yml"
+    path.write_text(path.read_text().replace("runs:", "published: {2021: 2024-03-01}\nruns:", 1))
+    manifest = load_manifest(path, providers={"region": lambda y: ["KZ-43"]})
+    assert manifest.as_of(2021) == "2024-03-01" and manifest.as_of(2022) == ""
+    assert {r.parameters["as_of"] for r in manifest.runs(2021)} == {"2024-03-01"}
+    assert {r.parameters["as_of"] for r in manifest.runs(2022)} == {""}
+    # the reviewer's command carries the date; an edition on today's figures needs none
+    assert manifest.runs(2021)[0].papermill_command.endswith("-p year 2021 -p as_of 2024-03-01")
+    assert "as_of" not in manifest.runs(2022)[0].papermill_command
+
+
+@pytest.mark.parametrize("published, where, expected", [
+    ("{2019: 2024-03-01}", "published.2019", "an edition of the list"),
+    ("{2021: 2024-13-01}", "file", "real dates YYYY-MM-DD"),  # PyYAML reads dates itself
+    ("{2021: '2024-3-1'}", "published.2021", "a date of the data YYYY-MM-DD"),
+    ("{2021: 2025-01-01, 2022: 2024-01-01}", "published", "do not go back in time"),
+    ("[2021]", "published", "a mapping"),
+])
+def test_published_dates_are_checked(tmp_path, published, where, expected):
+    make_project(tmp_path)
+    path = tmp_path / "notebooks" / "manifest.yml"
+    path.write_text(path.read_text().replace("runs:", f"published: {published}\nruns:", 1))
+    with pytest.raises(ManifestError) as error:
+        load_manifest(path)
+    assert f": {where}:" in str(error.value) or f" {where}" in str(error.value)
+    assert expected in str(error.value)
 
 
 def test_project_manifest_uses_data_units():

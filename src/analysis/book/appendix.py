@@ -34,7 +34,7 @@ PACKAGES = (
     "jupyter-book", "sphinx", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme",
 )
 # Parameters every run gets from its edition; the rest select the run.
-_EDITION_PARAMETERS = ("year", "data_dir")
+_EDITION_PARAMETERS = ("year", "data_dir", "as_of")
 # Selecting parameters that `aimaq verify` has an option for.
 VERIFY_OPTIONS = ("region",)
 
@@ -79,8 +79,8 @@ def papermill_command(run: RunInfo) -> str:
     stem = Path(run.notebook).stem
     parts = ["papermill", f"notebooks/{Path(run.notebook).name}", f"{stem}.out.ipynb"]
     for name, value in sorted(run.parameters.items()):
-        if name == "data_dir" and value in ("", None):
-            continue  # the default: the project's data/
+        if name in ("data_dir", "as_of") and value in ("", None):
+            continue  # the defaults: the project's data/, today's figures
         parts += ["-p", name, str(value)]
     return shlex.join(parts)
 

@@ -41,7 +41,7 @@ from analysis.book.assemble import ENDONYMS, Sources, assemble, prepare
 from analysis.book.editions import copy_to_root, edition_folder, editions_config, fill_switchers, site_editions
 from analysis.book.landing import EditionLink, landing_html
 from analysis.book.pdf import build_pdfs
-from analysis.book.publication import Publication, data_as_of, repository_url
+from analysis.book.publication import Publication, edition_as_of, repository_url
 from analysis.book.publish import new_site_dir, publish, remove_old_sites
 from analysis.book.site_cache import cached, keep_only, store, tree_key
 from analysis.book.site_check import check_site
@@ -192,7 +192,8 @@ def build_book(edition: int | None = None, *, project: Path | None = None, build
     if pdfs is None:
         pdfs = manifest.is_file()
     repository = repository_url(project)
-    publications = [Publication(year, data_as_of(year, data_dir), repository, bool(pdfs)) for year in years]
+    publications = [Publication(year, edition_as_of(year, data_dir, manifest), repository, bool(pdfs))
+                    for year in years]
     guard = (functools.partial(_fresh_runs, years, project, runs_root, data_dir, manifest) if check_runs
              else contextlib.nullcontext)
     try:
@@ -327,7 +328,7 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
         for pub in publications:
             new = [lang for lang in LANGS if (pub.edition, lang) not in reused]
             if pub.pdf and new:
-                build_pdfs(site / edition_folder(pub.edition), pub.edition, new, data_dir=data_dir)
+                build_pdfs(site / edition_folder(pub.edition), pub.edition, new, as_of=pub.as_of)
             if pub.pdf:
                 printed += [site / edition_folder(pub.edition) / lang / pub.pdf_name(lang) for lang in LANGS]
         lap("pdf")

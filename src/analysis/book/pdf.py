@@ -272,7 +272,8 @@ def _print(browser, document: str, out: Path, work: Path) -> None:
         tab.close()
 
 
-def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, data_dir: Path | None = None) -> list[Path]:
+def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, as_of: str | None = None,
+               data_dir: Path | None = None) -> list[Path]:
     """Print each language's edition to ``<site_dir>/<lang>/aimaq-<edition>-<lang>.pdf`` and return the paths.
 
     Parameters
@@ -283,6 +284,9 @@ def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, data_dir: Pa
         Report year, printed on the cover and in the file name.
     langs : sequence of str
         Languages to print.
+    as_of : str, optional
+        The edition's date of the data, printed on the cover (the publication's); without it,
+        :func:`analysis.book.publication.data_as_of` of ``data_dir``.
     data_dir : Path, optional
         Data whose latest ``recorded`` date is the cover's date of the data (default: the project's ``data/``).
 
@@ -298,7 +302,7 @@ def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, data_dir: Pa
     if shutil.which("pdftotext") is None:
         raise BookError("pdftotext is not installed (Debian's poppler-utils)")
     site_dir = Path(site_dir)
-    as_of = data_as_of(edition, data_dir)
+    as_of = as_of or data_as_of(edition, data_dir)
     outputs = []
     with tempfile.TemporaryDirectory(prefix="aimaq-pdf-") as tmp, sync_playwright() as playwright:
         work = Path(tmp)

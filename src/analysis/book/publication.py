@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from analysis.book.structure import BookError
-from analysis.i18n import gettext
+from analysis.i18n import format_date, gettext
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -104,6 +104,18 @@ def data_as_of(edition: int, data_dir: Path | None = None) -> str:
     return max(first.values())
 
 
+def edition_as_of(edition: int, data_dir: Path | None = None, manifest: Path | None = None) -> str:
+    """Date of the data of an edition: its date under ``published:`` of the run manifest once it was
+    published (the pipeline built it from the figures of that date), else :func:`data_as_of`."""
+    if manifest is not None and Path(manifest).is_file():
+        from analysis.pipeline import load_manifest
+
+        pinned = load_manifest(manifest).as_of(edition)
+        if pinned:
+            return pinned
+    return data_as_of(edition, data_dir)
+
+
 def _recorded_dates(path: Path, edition: int):
     """``(figure key, recorded)`` of each row of a year up to ``edition`` (dates checked, errors named)."""
     with open(path, encoding="utf-8", newline="") as fh:
@@ -149,10 +161,8 @@ def repository_url(project: Path | None = None) -> str:
 
 
 def long_date(iso: str, lang: str) -> str:
-    """``2026-12-05`` written out as a writer of ``lang`` writes a date (CLDR long format, Babel)."""
-    from babel.dates import format_date
-
-    return format_date(datetime.date.fromisoformat(iso), "long", locale=lang)
+    """``2026-12-05`` written out as a writer of ``lang`` writes a date (:func:`analysis.i18n.format_date`)."""
+    return format_date(iso, lang)
 
 
 def how_to_cite(pub: Publication, lang: str) -> str:

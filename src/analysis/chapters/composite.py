@@ -31,7 +31,7 @@ import pandas as pd
 
 from analysis.chapters.edition import Edition
 
-__all__ = ["CompositeChapter", "composite_index_chapter", "main_reason", "ends_and_selected",
+__all__ = ["CompositeChapter", "composite_index_chapter", "main_reason", "ends_and_selected", "in_the_data",
            "COHESION_SHARE", "MOVE_PLACES"]
 
 #: the EU cohesion line: regions below 75 % of the national GRP per capita
@@ -70,6 +70,22 @@ def ends_and_selected(ranking: pd.Series, selected, focus=()) -> tuple[str, ...]
     return tuple(r for r in order.index if r in wanted)
 
 
+def in_the_data(framework, panel: pd.DataFrame):
+    """``(framework, missing)``: the framework without the indicators ``panel`` has no figure of, and those.
+
+    An edition dated before an indicator was recorded (investment per capita before December
+    2026) builds its index on the others; the page names what is missing.
+
+    >>> from analysis.index.framework import Framework, Pillar
+    >>> fw = Framework("toy", (Pillar("a", 1.0, ("x", "y"), (1.0, 1.0)),), {"x": 1, "y": 1})
+    >>> small, missing = in_the_data(fw, pd.DataFrame({"x": [1.0], "y": [None]}))
+    >>> small.indicators, missing
+    (('x',), ('y',))
+    """
+    missing = tuple(i for i in framework.indicators if i not in panel.columns or panel[i].isna().all())
+    return (framework.without(missing) if missing else framework), missing
+
+
 @dataclass(frozen=True)
 class CompositeChapter:
     """Everything the composite-index page shows."""
@@ -95,6 +111,8 @@ class CompositeChapter:
     unranked: tuple[str, ...] = ()
     cohesion_share: float = COHESION_SHARE
     move_places: int = MOVE_PLACES
+    #: indicators of the framework not yet in the edition's data (the index is built without them)
+    missing: tuple[str, ...] = ()
 
     @property
     def top(self) -> str:
@@ -201,6 +219,7 @@ def composite_index_chapter(edition: Edition) -> CompositeChapter:
     columns = list(dict.fromkeys([*framework.indicators, *(previous_fw.indicators if previous_fw else ())]))
     panel = load_map_panel(edition.year, edition.data_dir, as_of=edition.as_of, indicators=columns)
     national = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of, indicators=columns)
+    framework, missing = in_the_data(framework, panel)
     result, checks, uncertainty, selection = _coherence_then_uncertainty(panel, framework, national, None)
     rule = {r.id: r for r in selection.rules}[selection.select_by]
     if rule.kind != "below_mean_share":
@@ -223,5 +242,5 @@ def composite_index_chapter(edition: Edition) -> CompositeChapter:
         mean_score=float(np.mean(composite)), min_share=float(selection.min_share),
         discussed=ends_and_selected(result.table["rank"], selection.selected, framework.focus_regions),
         previous_result=previous, previous_coherence=previous_check, changes=_changes(result, previous),
-        cohesion=cohesion, cohesion_units=units, unranked=unranked,
+        cohesion=cohesion, cohesion_units=units, unranked=unranked, missing=missing,
     )

@@ -203,12 +203,14 @@ def summarise_convergence(ch) -> ConvergenceSummary:
 def index_summary(edition: Edition) -> IndexSummary:
     """The composite index of the edition, computed by the same calls as the composite index page."""
     from analysis import index
+    from analysis.chapters.composite import in_the_data
     from analysis.data import load_map_panel, load_national
 
     framework = edition.framework()
     panel = load_map_panel(edition.year, edition.data_dir, as_of=edition.as_of, indicators=framework.indicators)
     national = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of,
                              indicators=framework.indicators)
+    framework, _ = in_the_data(framework, panel)
     result = index.build_index(panel, framework, None, national=national)
     uncertainty = index.sensitivity(panel, framework, result.year, national=national)
     selection = index.select_regions(result, sensitivity=uncertainty)
@@ -259,4 +261,5 @@ def conclusions_chapter(edition: Edition) -> ConclusionsChapter:
     from analysis.chapters.programme import OUTCOME, programme_chapter
 
     pages = [programme_chapter(edition, p) for p in programme_pages(edition)]
-    return conclusions_from(edition, pages, convergence_chapter(edition), index_summary(edition), outcome=OUTCOME)
+    outcome = pages[0].outcome if pages else OUTCOME  # real, or nominal in an edition without a volume index
+    return conclusions_from(edition, pages, convergence_chapter(edition), index_summary(edition), outcome=outcome)

@@ -117,6 +117,9 @@ class ConvergenceChapter:
     beta_nominal: object = None
     real_window: pd.DataFrame = field(default=None, repr=False)
     beta_windows: pd.DataFrame = field(default=None, repr=False)  # start, end, measure, beta, p, speed, half_life
+    #: "real": β, the rolling β and the change map on the real series; "nominal": the edition's data
+    #: had no volume index yet (:meth:`Edition.prices`), so they are on the nominal one, labelled
+    prices: str = "real"
 
     @property
     def rolling_converging(self) -> int:
@@ -158,16 +161,20 @@ def convergence_facts(trend, beta, periods) -> dict:
             "direction_changes": sum(1 for a, b in zip(periods, periods[1:]) if a.direction != b.direction)}
 
 
-def beta_windows(nominal_window: pd.DataFrame, real_window: pd.DataFrame, indicator: str, real: str,
+def beta_windows(nominal_window: pd.DataFrame, real_window: pd.DataFrame | None, indicator: str, real: str | None,
                  start: int, end: int) -> pd.DataFrame:
-    """Real and nominal β, speed λ and half-life for the whole period and the reference sub-periods."""
+    """Real and nominal β, speed λ and half-life for the whole period and the reference sub-periods.
+
+    Without a real series (``real_window`` None) only the nominal rows."""
     from analysis import convergence
 
     bounds = sorted({start, end, *(y for y in BREAK_YEARS if start < y < end)})
     spans = [(start, end)] + ([(a, b) for a, b in zip(bounds, bounds[1:])] if len(bounds) > 2 else [])
+    measures = ([("real", real_window, real)] if real_window is not None else []) \
+        + [("nominal", nominal_window, indicator)]
     rows = []
     for a, b in spans:
-        for measure, frame, column in (("real", real_window, real), ("nominal", nominal_window, indicator)):
+        for measure, frame, column in measures:
             r = convergence.beta(frame, column, a, b)
             rows.append({"start": a, "end": b, "measure": measure, "beta": r.beta, "p": r.pvalue,
                          "speed": r.speed, "half_life": r.half_life, "verdict": r.verdict})
@@ -184,12 +191,15 @@ def convergence_chapter(edition: Edition, indicator: str = HEADLINE, real: str =
     window = panel[(panel["year"] >= start) & (panel["year"] <= end)]
     dispersion = convergence.sigma(window, indicator, weight="population_avg", group="kind")
     trend = convergence.sigma_trend(dispersion["cv"])
-    # growth-based measures in real terms, over the years every region has the real level
-    r_start, r_end = edition.complete_years(panel, real)
-    r_start, r_end = max(r_start, start), min(r_end, end)
+    prices = edition.prices(panel, real)
+    if prices == "real":  # growth-based measures in real terms, over the years every region has the real level
+        r_start, r_end = edition.complete_years(panel, real)
+        r_start, r_end = max(r_start, start), min(r_end, end)
+    else:  # no volume index on the edition's date of the data: nominal growth, labelled so
+        real, (r_start, r_end) = indicator, (start, end)
     real_window = panel[(panel["year"] >= r_start) & (panel["year"] <= r_end)]
     beta = convergence.beta(real_window, real, r_start, r_end)
-    beta_nominal = convergence.beta(window, indicator, r_start, r_end)
+    beta_nominal = convergence.beta(window, indicator, r_start, r_end) if prices == "real" else None
     rolling = convergence.rolling_beta(real_window, real, window=ROLLING_YEARS)
     chain = convergence.markov(window, indicator, classes=5, relative=True, pooled=True, seed=0)
     clubs = convergence.clubs(window, indicator)
@@ -202,12 +212,14 @@ def convergence_chapter(edition: Edition, indicator: str = HEADLINE, real: str =
     level_now = now[indicator]
     map_start = max(start, end - 5)
     then = current[current["year"] == map_start].set_index("region")[real]
-    change = now[real] - then.reindex(now.index)  # the real change, at 2015 prices
+    change = now[real] - then.reindex(now.index)  # the real change, at 2015 prices (nominal without an index)
     return ConvergenceChapter(
         edition=edition, indicator=indicator, units_count=int(panel["region"].nunique()), start=start, end=end,
         window=window, dispersion=dispersion, trend=trend, beta=beta, rolling=rolling, chain=chain, clubs=clubs,
         between_share=between, periods=periods, facts=tuple(facts.items()), verdict=decide(CONVERGENCE_RULES, facts),
         focus=tuple(edition.framework().focus_regions), level_now=level_now, change=change, map_start=map_start,
         real_indicator=real, beta_nominal=beta_nominal, real_window=real_window,
-        beta_windows=beta_windows(window, real_window, indicator, real, r_start, r_end),
+        beta_windows=beta_windows(window, real_window if prices == "real" else None, indicator,
+                                  real if prices == "real" else None, r_start, r_end),
+        prices=prices,
     )

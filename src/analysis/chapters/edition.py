@@ -53,8 +53,8 @@ class Edition:
     as_of: str | None = None
 
     @classmethod
-    def build(cls, year, data_dir: str | None = "", as_of: str | None = None) -> "Edition":
-        """Validate the parameters once: an existing folder, a year with data, an ISO date."""
+    def build(cls, year, data_dir: str | None = "", as_of: str | None = "") -> "Edition":
+        """Validate the parameters once: an existing folder, a year with data, an ISO date ("" : today's figures)."""
         if data_dir is None or data_dir == "":
             folder = None
         elif not isinstance(data_dir, str) or any(ch in data_dir for ch in "\n\r\x00") \
@@ -62,6 +62,8 @@ class Edition:
             raise EditionError(f"parameter 'data_dir': {data_dir!r} is not an existing folder")
         else:
             folder = os.fspath(data_dir)
+        if as_of == "":  # the notebooks' default: today's figures
+            as_of = None
         if as_of is not None and not (isinstance(as_of, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of)):
             raise EditionError(f"parameter 'as_of': {as_of!r} is not valid; expected a date YYYY-MM-DD")
         from analysis.data import data_years
@@ -129,6 +131,22 @@ class Edition:
             if run[-1] - run[0] > best[1] - best[0]:
                 best = (run[0], run[-1])
         return best
+
+    @staticmethod
+    def prices(panel: pd.DataFrame, real: str, time: str = "year") -> str:
+        """``"real"`` when ``panel`` has the real series ``real`` in at least two years, else ``"nominal"``.
+
+        A real series is chain-linked from BNS's volume index, which an edition dated before the
+        index was recorded does not have (only the base year, where real equals nominal): its
+        growth and changes are then nominal, and its pages say so.
+
+        >>> p = pd.DataFrame({"year": [2014, 2015, 2016], "x": [None, 1.0, None]})
+        >>> Edition.prices(p, "x"), Edition.prices(p.assign(x=[0.9, 1.0, None]), "x")
+        ('nominal', 'real')
+        """
+        if real not in panel.columns:
+            return "nominal"
+        return "real" if panel.loc[panel[real].notna(), time].nunique() >= 2 else "nominal"
 
     def programme_started(self, start) -> bool:
         """Whether a programme row with this ``start`` (a year or ISO date; empty: unknown) began by the edition year.

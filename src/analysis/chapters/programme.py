@@ -25,12 +25,16 @@ from analysis.chapters.edition import Edition
 from analysis.programmes import evaluate_programme
 
 __all__ = ["Estimate", "Caveat", "estimate_rows", "ProgrammeChapter", "programme_chapter", "programme_facts", "OUTCOME",
-           "TRANSFORM", "HONEST_MBAR"]
+           "NOMINAL_OUTCOME", "TRANSFORM", "HONEST_MBAR"]
 
 #: the outcome every programme page estimates effects on: real GRP per capita (constant 2015 prices,
 #: chain-linked from BNS's volume index), in natural logs, so an effect of 0.05 is about +5 % and
 #: price changes (oil prices above all) do not pass for programme effects
 OUTCOME = "grp_per_capita_real"
+#: the outcome of an edition whose data have no volume index yet (:meth:`Edition.prices`): nominal GRP
+#: per capita, in logs; the year effects absorb the price level common to all regions, not the
+#: regions' different price rises (the page says so)
+NOMINAL_OUTCOME = "grp_per_capita"
 TRANSFORM = "log"
 #: the relative-magnitudes bounds the page shows: post-start violations up to Mbar times the
 #: largest pre-start change (Rambachan and Roth 2023 report Mbar = 0.5, 1, 2)
@@ -107,6 +111,8 @@ class ProgrammeChapter:
     #: last year with an outcome figure: per-capita figures lag the edition year when next January's
     #: population is not yet published (analysis.data), so the page names this year, not the edition's
     outcome_last: int | None = None
+    #: "real" (the outcome is :data:`OUTCOME`) or "nominal" (:data:`NOMINAL_OUTCOME`: no volume index yet)
+    prices: str = "real"
 
     def glue_values(self) -> dict:
         """The values the page glues: the names of earlier editions kept, new ones added."""
@@ -217,13 +223,15 @@ def programme_chapter(edition: Edition, programme: str, *, B: int = 9999, n_perm
     main = rows[rows["kind"] == "programme"] if (rows["kind"] == "programme").any() else rows
     names = tuple((lang, str(main.iloc[0][f"name_{lang}"])) for lang in ("kk", "ru", "en"))
 
-    panel = edition.panel("stable", [OUTCOME])
-    ev = evaluate_programme(panel, programmes, programme, OUTCOME, regions=edition.regions(), until=edition.year,
+    panel = edition.panel("stable", [OUTCOME, NOMINAL_OUTCOME])
+    outcome = OUTCOME if edition.prices(panel, OUTCOME) == "real" else NOMINAL_OUTCOME
+    panel = panel[["region", "year", outcome]]
+    ev = evaluate_programme(panel, programmes, programme, outcome, regions=edition.regions(), until=edition.year,
                             transform=TRANSFORM, B=B, n_permutations=n_permutations, seed=seed)
-    logged = panel.dropna(subset=[OUTCOME]).assign(**{OUTCOME: lambda d: np.log(d[OUTCOME].astype(float))})
+    logged = panel.dropna(subset=[outcome]).assign(**{outcome: lambda d: np.log(d[outcome].astype(float))})
     from analysis.chapters.programme_intensity import intensity_part
 
-    intensity = intensity_part(edition, programme, logged, OUTCOME, B=B, n_permutations=n_permutations, seed=seed)
+    intensity = intensity_part(edition, programme, logged, outcome, B=B, n_permutations=n_permutations, seed=seed)
     table = ev.treatment.table
     treatment = table[table["status"] != "never"][["unit", "first_year", "last_year", "status"]].copy()
     treatment["first"] = treatment["first_year"].astype("Int64")
@@ -253,19 +261,19 @@ def programme_chapter(edition: Edition, programme: str, *, B: int = 9999, n_perm
         w = ev.synth.weights[ev.synth.weights > 0.005].sort_values(ascending=False)
         donors = pd.DataFrame({"region": w.index, "weight": w.to_numpy()})
 
-    synth_cv, cv_p, cv_verdict = _synth_cv(ev, logged)
+    synth_cv, cv_p, cv_verdict = _synth_cv(ev, logged, outcome)
     if intensity is not None:
         caveats = _intensity_caveats(intensity, pretrend_p)
     else:
         caveats = _caveats(ev, table, treated_count, informative, estimates, pretrend_p, cs_p, synth_fit)
     return ProgrammeChapter(
-        edition=edition, programme=programme, kind=kind, names=names, outcome=OUTCOME, treatment=treatment,
+        edition=edition, programme=programme, kind=kind, names=names, outcome=outcome, treatment=treatment,
         treated_count=treated_count, informative_count=informative, estimates=estimates, pretrend_p=pretrend_p,
         cs_pretrend_p=cs_p, synth_unit=ev.synth.treated_unit if ev.synth is not None else None,
         synth_fit=synth_fit, donors=donors, facts=tuple(facts.items()), verdict=verdict, evidence=evidence,
         caveats=caveats, evaluation=ev, honest=honest, breakdown=breakdown, honest_verdict=honest_verdict,
         synth_cv=synth_cv, synth_cv_placebo_p=cv_p, synth_cv_verdict=cv_verdict, intensity=intensity,
-        outcome_last=_last_year(logged, edition.year),
+        outcome_last=_last_year(logged, edition.year), prices="real" if outcome == OUTCOME else "nominal",
     )
 
 
@@ -295,7 +303,7 @@ def _honest(event_study):
     return bounds, float(breakdown), decide(HONEST_RULES, {"breakdown_rm": breakdown})
 
 
-def _synth_cv(ev, logged: pd.DataFrame):
+def _synth_cv(ev, logged: pd.DataFrame, outcome: str):
     """The synthetic control again with V by cross-validation (training: first half of the pre-period)."""
     from analysis.programmes import synth_placebos, synthetic_control_cv
     from analysis.programmes._checks import PanelInputError
@@ -310,7 +318,7 @@ def _synth_cv(ev, logged: pd.DataFrame):
     units = [s.treated_unit, *s.weights.index]
     data = logged[logged["region"].isin(units) & logged["year"].between(pre[0], int(s.gap.index.max()))]
     try:
-        cv = synthetic_control_cv(data, OUTCOME, unit="region", time="year", treated_unit=s.treated_unit,
+        cv = synthetic_control_cv(data, outcome, unit="region", time="year", treated_unit=s.treated_unit,
                                   treatment_time=s.treatment_time, training=pre[:half], validation=pre[half:],
                                   donors=list(s.weights.index), seed=0)
         p = synth_placebos(cv).p_value

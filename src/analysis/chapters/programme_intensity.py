@@ -50,8 +50,11 @@ class IntensityPart:
 def _doses(edition: Edition, programme: str) -> tuple[pd.Series, int, int]:
     from analysis.data import load_intensity, load_national
 
-    table = load_intensity(programme, "stable", edition.data_dir, indicator=INTENSITY_SERIES[programme])
+    table = load_intensity(programme, "stable", edition.data_dir, indicator=INTENSITY_SERIES[programme],
+                           as_of=edition.as_of)
     table = table[table["year"] <= edition.year]
+    if table.empty:  # the series was not yet recorded on the edition's date of the data
+        return pd.Series(dtype=float), 0, 0
     deflator = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of,
                              indicators=["grp_deflator"])["grp_deflator"]
     base = float(deflator.loc[PRICE_BASE]) if PRICE_BASE in deflator.index else math.nan
@@ -73,7 +76,7 @@ def intensity_part(edition: Edition, programme: str, panel: pd.DataFrame, outcom
     if programme not in INTENSITY_SERIES:
         return None
     doses, first, last = _doses(edition, programme)
-    if edition.year < first + 1 or doses.isna().any():
+    if doses.empty or edition.year < first + 1 or doses.isna().any():
         return None
     data = panel[(panel["year"] >= first - pre_years)].dropna(subset=[outcome]).assign(first=float(first))
     data = data[data["region"].isin(doses.index)]

@@ -104,7 +104,7 @@ class KeyFigure:
 class Movement:
     """A five-year comparison with the country; ``verdict`` is a PACE_RULES or RELATIVE_RULES key."""
 
-    measure: str  # real_growth / relative_grp_real / relative_income
+    measure: str  # real_growth / relative_grp_real / relative_grp (nominal) / relative_income
     indicator: str
     start: int
     end: int
@@ -333,12 +333,14 @@ def relative_move(panel: pd.DataFrame, national: pd.DataFrame, region: str, indi
 def index_position(edition: Edition, region: str) -> IndexPosition | None:
     """The region in the edition's composite index, through :mod:`analysis.index`'s public functions."""
     from analysis import index as aindex
+    from analysis.chapters.composite import in_the_data
     from analysis.data import load_map_panel, load_national
 
     framework = edition.framework()
     panel = load_map_panel(edition.year, edition.data_dir, as_of=edition.as_of, indicators=list(framework.indicators))
     national = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of,
                              indicators=list(framework.indicators))
+    framework, _ = in_the_data(framework, panel)  # the composite page names what is missing
     result = aindex.build_index(panel, framework, None, national=national)
     if region not in result.table.index:
         return None
@@ -375,11 +377,17 @@ def region_chapter(edition: Edition, region: str, *, with_index: bool = True) ->
     meta = load_indicators(edition.data_dir)
     polarity = {i: str(meta.loc[i, "polarity"]) for i in PROFILE_INDICATORS if i in meta.index}
     present = [i for i in PROFILE_INDICATORS if i in panel.columns]
+    if edition.prices(panel, "grp_per_capita_real") == "nominal":
+        # no volume index on the edition's date: the real level exists for its base year only,
+        # which is no "latest figure"; GRP per capita is shown nominal (labelled by its Prices column)
+        present.remove("grp_per_capita_real")
     figures = key_figures(panel, national, region, present, polarity)
 
     movements = [m for m in (
         growth_pace(panel, national, region),
-        relative_move(panel, national, region, "grp_per_capita_real", "relative_grp_real"),
+        relative_move(panel, national, region, "grp_per_capita_real", "relative_grp_real")
+        if "grp_per_capita_real" in present else  # without a volume index: the nominal same-year ratio
+        relative_move(panel, national, region, "grp_per_capita", "relative_grp"),
         relative_move(panel, national, region, "income_per_capita_nominal_monthly", "relative_income"),
     ) if m is not None]
 

@@ -78,7 +78,7 @@ def check_intensity(table: pd.DataFrame, regions: pd.DataFrame, programmes: pd.D
 
 def load_intensity(programme: str = "business_roadmap_2020", basis: str = "stable",
                    data_dir: str | os.PathLike | None = None, *,
-                   indicator: str = "subsidised_loans_approved") -> pd.DataFrame:
+                   indicator: str = "subsidised_loans_approved", as_of: str | None = None) -> pd.DataFrame:
     """A programme's intensity by unit and year, in total and per capita.
 
     Parameters
@@ -90,13 +90,16 @@ def load_intensity(programme: str = "business_roadmap_2020", basis: str = "stabl
     data_dir : path, optional
     indicator : str
         The intensity series (Business Roadmap: ``subsidised_loans_approved``, billion KZT).
+    as_of : str, optional
+        Date ``YYYY-MM-DD``: only the rows recorded by then, and the population in force then.
 
     Returns
     -------
     DataFrame
         Columns ``region, year, amount`` (the file's unit, e.g. billion KZT), ``population_avg``
         (persons, from the panel) and ``per_capita`` (KZT per person = amount x 1e9 / population
-        when the unit is billion KZT); one row per unit and year of the series.
+        when the unit is billion KZT); one row per unit and year of the series. No rows when
+        the series had not been recorded by ``as_of``.
 
     Examples
     --------
@@ -117,6 +120,11 @@ def load_intensity(programme: str = "business_roadmap_2020", basis: str = "stabl
         raise DataError("(argument programme)", None, None, f"{programme}/{indicator}",
                         "a programme and indicator with rows in programme_intensity.csv")
     units_of = table.loc[rows.index, "unit"].unique()
+    if as_of is not None:
+        rows = rows[rows["recorded"].astype(str) <= str(as_of)]
+        if rows.empty:
+            return pd.DataFrame({"region": pd.Series(dtype=object), "year": pd.Series(dtype=int),
+                                 "amount": [], "population_avg": [], "per_capita": []})
     sub = rows[rows["region"] != "KZ"]
     years = range(int(sub["year"].min()), int(sub["year"].max()) + 1)
     if basis == "stable":
@@ -129,7 +137,7 @@ def load_intensity(programme: str = "business_roadmap_2020", basis: str = "stabl
     else:
         raise DataError("(argument basis)", None, None, basis, "one of 'stable', 'current'")
     out = amount.rename("amount").reset_index()
-    pop = load_panel(basis, data_dir, indicators=["population_avg"])
+    pop = load_panel(basis, data_dir, as_of=as_of, indicators=["population_avg"])
     out = out.merge(pop, on=["region", "year"], how="left")
     scale = 1e9 if units_of[0].startswith("billion") else 1e6 if units_of[0].startswith("million") else 1.0
     out["per_capita"] = out["amount"] * scale / out["population_avg"]

@@ -79,13 +79,15 @@ class Serving:
     data_dir: str
     products: Mapping[str, tuple[str, tuple[str, ...] | None]]
     run: str = "this run"
+    as_of: str | None = None  # the edition's date of the data (None: today's figures)
 
     @classmethod
     def from_json(cls, text: str) -> Serving:
         spec = json.loads(text)
         products = {name: (entry["file"], None if entry["columns"] is None else tuple(entry["columns"]))
                     for name, entry in spec["products"].items()}
-        return cls(int(spec["edition"]), str(spec["data_dir"]), products, str(spec.get("run", "this run")))
+        return cls(int(spec["edition"]), str(spec["data_dir"]), products, str(spec.get("run", "this run")),
+                   spec.get("as_of") or None)
 
 
 _serving: Serving | None = None
@@ -103,8 +105,10 @@ def serving() -> Serving | None:
     return _serving
 
 
-def compute(name: str, edition: int, data_dir) -> Any:
-    """A product of ``edition`` as the loaders compute it (the pipeline writes it to a file).
+def compute(name: str, edition: int, data_dir, as_of: str | None = None) -> Any:
+    """A product of ``edition`` as the loaders compute it on its date of the data ``as_of`` (None: today).
+
+    The pipeline writes it to a file.
 
     Examples
     --------
@@ -115,12 +119,12 @@ def compute(name: str, edition: int, data_dir) -> Any:
 
     edition = int(edition)
     calls = {
-        "panel-stable": lambda: panel.load_panel("stable", data_dir, until=edition),
-        "panel-current": lambda: panel.load_panel("current", data_dir, until=edition),
-        "panel-stable-all": lambda: panel.load_panel("stable", data_dir),
-        "panel-current-all": lambda: panel.load_panel("current", data_dir),
-        "map-panel": lambda: panel.load_map_panel(edition, data_dir),
-        "national": lambda: panel.load_national(data_dir, until=edition),
+        "panel-stable": lambda: panel.load_panel("stable", data_dir, until=edition, as_of=as_of),
+        "panel-current": lambda: panel.load_panel("current", data_dir, until=edition, as_of=as_of),
+        "panel-stable-all": lambda: panel.load_panel("stable", data_dir, as_of=as_of),
+        "panel-current-all": lambda: panel.load_panel("current", data_dir, as_of=as_of),
+        "map-panel": lambda: panel.load_map_panel(edition, data_dir, as_of=as_of),
+        "national": lambda: panel.load_national(data_dir, until=edition, as_of=as_of),
         "data-years": lambda: panel.data_years(data_dir),
         "coverage-stable": lambda: coverage.coverage_table("stable", data_dir),
         "coverage-current": lambda: coverage.coverage_table("current", data_dir),
@@ -157,12 +161,14 @@ def _columns(indicators) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(str(i) for i in indicators))
 
 
-def product_of(loader: str, arguments: Mapping[str, Any], edition: int) -> tuple[str, tuple[str, ...] | None] | None:
+def product_of(loader: str, arguments: Mapping[str, Any], edition: int,
+               as_of: str | None = None) -> tuple[str, tuple[str, ...] | None] | None:
     """``(product, columns)`` a loader call reads in edition ``edition`` (columns None: all), or None if no product.
 
-    ``arguments`` are the call's arguments by name, defaults applied, without ``data_dir``.
+    ``arguments`` are the call's arguments by name, defaults applied, without ``data_dir``;
+    ``as_of`` is the edition's date of the data: a call must ask for the figures of that date.
     """
-    plain = arguments.get("as_of") is None and not arguments.get("include_unverified", False)
+    plain = (arguments.get("as_of") or None) == (as_of or None) and not arguments.get("include_unverified", False)
     if loader == "load_panel":
         basis, until = arguments.get("basis"), arguments.get("until")
         if plain and basis in ("stable", "current") and until is None:  # every year (e.g. load_intensity)
@@ -213,12 +219,13 @@ def _serve(spec: Serving, loader: str, arguments: dict, select: Callable | None)
     if resolve_data_dir(data_dir).resolve() != resolve_data_dir(spec.data_dir).resolve():
         raise UndeclaredRead(f"{spec.run}: {call} reads the data folder {os.fspath(data_dir)!r}, not the run's "
                              f"({spec.data_dir}); a pipeline run reads its own data folder only")
-    found = product_of(loader, arguments, spec.edition)
+    found = product_of(loader, arguments, spec.edition, spec.as_of)
     if found is None:
+        dated = f"as_of={spec.as_of!r}" if spec.as_of else "no as_of"
         raise UndeclaredRead(
             f"{spec.run}: {call} is not a data product of edition {spec.edition}; a page of edition "
             f"{spec.edition} reads the products of analysis.data.products ({', '.join(PRODUCTS)}): "
-            f"until={spec.edition}, no as_of, no unverified series")
+            f"until={spec.edition}, {dated}, no unverified series")
     name, columns = found
     entry = spec.products.get(name)
     declared = None if entry is None else entry[1]

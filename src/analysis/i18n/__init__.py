@@ -36,7 +36,7 @@ from analysis.i18n.catalog import (
 )
 from analysis.i18n.extract import extract_messages, missing_translations
 from analysis.i18n.names import NameUnavailable, indicator_name, region_name
-from analysis.i18n.formats import MISSING, format_number, format_percent, format_signed, format_year
+from analysis.i18n.formats import MISSING, format_date, format_number, format_percent, format_signed, format_year
 
 __all__ = [
     "LANGS",
@@ -47,6 +47,7 @@ __all__ = [
     "NameUnavailable",
     "check_lang",
     "extract_messages",
+    "format_date",
     "format_number",
     "format_percent",
     "format_signed",

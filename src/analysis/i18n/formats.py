@@ -120,6 +120,20 @@ def format_year(year, lang: str) -> str:
     return str(int(year))
 
 
+def format_date(iso: str, lang: str) -> str:
+    """A date ``YYYY-MM-DD`` written out as a writer of ``lang`` writes it (CLDR long format, Babel).
+
+    >>> format_date("2026-11-27", "en"), format_date("2026-11-27", "ru")
+    ('November 27, 2026', '27 ноября 2026 г.')
+    """
+    import datetime
+
+    from babel.dates import format_date as _babel_date
+
+    _check(lang)
+    return _babel_date(datetime.date.fromisoformat(iso), "long", locale=lang)
+
+
 def format_signed(x, lang: str, decimals: int = 1) -> str:
     """Like :func:`format_number` but always with a sign, for changes (``+1,2``).
 

@@ -148,6 +148,30 @@ class Framework:
         """
         return dataclasses.replace(self, method=dataclasses.replace(self.method, **changes))
 
+    def without(self, indicators) -> "Framework":
+        """A copy without ``indicators`` (a pillar left empty is dropped; the other weights are kept).
+
+        For an edition whose data do not hold an indicator yet: the index is built on the rest.
+
+        Examples
+        --------
+        >>> fw = Framework("toy", (Pillar("a", 1.0, ("x", "y"), (1.0, 2.0)), Pillar("b", 1.0, ("z",), (1.0,))),
+        ...                {"x": 1, "y": -1, "z": 1})
+        >>> small = fw.without(["y", "z"])
+        >>> small.indicators, [p.id for p in small.pillars], small.polarity
+        (('x',), ['a'], {'x': 1})
+        """
+        gone = set(indicators)
+        pillars = []
+        for p in self.pillars:
+            kept = [(i, w) for i, w in zip(p.indicators, p.indicator_weights) if i not in gone]
+            if kept:
+                pillars.append(Pillar(p.id, p.weight, tuple(i for i, _ in kept), tuple(w for _, w in kept)))
+        if not pillars:
+            raise FrameworkError("index.yml", "pillars", sorted(gone), "at least one indicator left in the index")
+        return dataclasses.replace(self, pillars=tuple(pillars),
+                                   polarity={k: v for k, v in self.polarity.items() if k not in gone})
+
     def previous(self) -> "Framework | None":
         """The framework this one replaced, with the same method and rules (None if the file names none).
 

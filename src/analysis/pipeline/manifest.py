@@ -5,9 +5,15 @@ It lists the editions (report years; the latest is the published book) and the
 run templates. A template with ``foreach: region`` expands to one run per region
 valid in that year on the map in force (``analysis.data.units(year, "map")``); one with
 ``foreach: programme`` to one run per programme of ``data/programmes.csv``
-that has started by that year. Every run also gets ``year`` = the edition
-and ``data_dir = ""`` (the notebooks' default), so an executed notebook never
-records an absolute path.
+that has started by that year. Every run also gets ``year`` = the edition,
+``data_dir = ""`` (the notebooks' default), so an executed notebook never
+records an absolute path, and ``as_of`` = the edition's date of the data.
+
+An edition once published keeps its date (``published:``, edition → date): it is
+rebuilt from the figures in force on that date (revisions recorded later are
+ignored, ``analysis.data.load_panel(..., as_of=...)``), so the site shows it as it
+was published. An edition not listed there is built on today's figures
+(``as_of = ""``).
 
 The manifest also drives the book's table of contents: each run has a page
 path (``convergence``, ``regions/KZ-43``) and a part. A template may declare the
@@ -35,6 +41,7 @@ FOREACH_KINDS = ("region", "programme")
 # codes we expect ever reach a notebook.
 _REGION_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,6})?$")
 _PROGRAMME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _PAGE_RE = re.compile(r"^[a-z0-9_]+(/[A-Za-z0-9_\-]+)*$")
 
 
@@ -81,7 +88,8 @@ class Run:
         ...     "regions/KZ-43", "regions").papermill_command
         'papermill notebooks/region_profile.ipynb out.ipynb -p year 2023 -p region KZ-43'
         """
-        options = " ".join(f"-p {k} {v}" for k, v in self.parameters.items() if k != "data_dir")
+        options = " ".join(f"-p {k} {v}" for k, v in self.parameters.items()
+                           if k != "data_dir" and not (k == "as_of" and v == ""))
         return f"papermill notebooks/{self.notebook} out.ipynb {options}"
 
     @property
@@ -116,12 +124,15 @@ class Manifest:
         Modules imported once into each warm kernel before any run.
     path : Path
         The manifest file.
+    published : mapping of int to str
+        Date of the data (``YYYY-MM-DD``) of each edition already published; see :meth:`as_of`.
     """
 
     editions: tuple[int, ...]
     templates: tuple[Mapping[str, Any], ...]
     preload: tuple[str, ...]
     path: Path
+    published: Mapping[int, str] = field(default_factory=dict)
     _providers: Mapping[str, Callable[[int], Iterable[str]]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -130,6 +141,10 @@ class Manifest:
     def latest(self) -> int:
         """The published edition (the latest report year)."""
         return self.editions[-1]
+
+    def as_of(self, edition: int) -> str:
+        """The edition's date of the data if it was published ("" : built on today's figures)."""
+        return self.published.get(int(edition), "")
 
     @property
     def notebooks_dir(self) -> Path:
@@ -152,6 +167,7 @@ class Manifest:
                     check_parameter(kind, value, self.path, where)
                     parameters[kind] = value
                 parameters["data_dir"] = ""
+                parameters["as_of"] = self.as_of(edition)
                 page = template["page"].format(**parameters)
                 runs.append(
                     Run(edition, template["notebook"], parameters, page, template["part"], template["reads"])
@@ -198,8 +214,11 @@ def check_parameter(name: str, value: Any, file: str | Path = MANIFEST_NAME,
         if value != "":
             raise ManifestError(file, f"{where}.data_dir", value,
                                 "'' (the pipeline sets the data directory through AIMAQ_DATA_DIR)")
+    elif name == "as_of":
+        if value != "" and not (isinstance(value, str) and _DATE_RE.match(value)):
+            raise ManifestError(file, f"{where}.as_of", value, "a date YYYY-MM-DD, or '' (today's figures)")
     else:
-        raise ManifestError(file, where, name, "one of year, region, programme, data_dir")
+        raise ManifestError(file, where, name, "one of year, region, programme, data_dir, as_of")
 
 
 def _regions(year: int) -> list[str]:
@@ -270,6 +289,8 @@ def load_manifest(path: str | Path | None = None,
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
         raise ManifestError(path, where, "invalid YAML", "valid YAML") from None
+    except ValueError as error:  # PyYAML builds dates while reading: 2024-13-01 fails there
+        raise ManifestError(path, "file", str(error), "valid YAML whose dates are real dates YYYY-MM-DD") from None
     if not isinstance(raw, dict):
         raise ManifestError(path, "top level", type(raw).__name__, "a mapping with editions and runs")
     editions = raw.get("editions")
@@ -280,6 +301,7 @@ def load_manifest(path: str | Path | None = None,
         raise ManifestError(path, "editions", editions, "each year once")
     for year in editions:
         check_parameter("year", year, path, "editions")
+    published = _published(raw.get("published"), editions, path)
     templates = raw.get("runs")
     if not isinstance(templates, list) or not templates:
         raise ManifestError(path, "runs", templates, "a non-empty list of run templates")
@@ -291,8 +313,29 @@ def load_manifest(path: str | Path | None = None,
     if not isinstance(preload, list) or any(
             not isinstance(m, str) or not re.match(r"^[A-Za-z_][\w.]*$", m) for m in preload):
         raise ManifestError(path, "preload", preload, "a list of module names")
-    return Manifest(tuple(sorted(editions)), checked, tuple(preload), path,
+    return Manifest(tuple(sorted(editions)), checked, tuple(preload), path, published,
                     dict(providers or {}))
+
+
+def _published(value: Any, editions: list[int], path: Path) -> dict[int, str]:
+    """``published:`` checked: editions of the list, each with a date, the dates not going back in time."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ManifestError(path, "published", value, "a mapping {edition: date of the data YYYY-MM-DD}")
+    out: dict[int, str] = {}
+    for edition, date in value.items():
+        if edition not in editions:
+            raise ManifestError(path, f"published.{edition}", edition, f"an edition of the list {editions}")
+        # YAML reads an unquoted 2026-11-27 as a date
+        text = date.isoformat() if hasattr(date, "isoformat") else date
+        if not isinstance(text, str) or not _DATE_RE.match(text):
+            raise ManifestError(path, f"published.{edition}", date, "a date of the data YYYY-MM-DD")
+        out[int(edition)] = text
+    ordered = [out[e] for e in sorted(out)]
+    if ordered != sorted(ordered):
+        raise ManifestError(path, "published", out, "dates that do not go back in time from one edition to the next")
+    return out
 
 
 def _check_template(template: Any, index: int, path: Path) -> dict[str, Any]:

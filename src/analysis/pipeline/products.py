@@ -219,8 +219,10 @@ def _canonical(value):
 
 
 def edition_products(edition: int, names: Iterable[str], data_dir: Path, products_dir: Path,
-                     sources: Mapping[str, str]) -> tuple[dict[str, Product], dict[str, str]]:
+                     sources: Mapping[str, str], as_of: str = "") -> tuple[dict[str, Product], dict[str, str]]:
     """Compute (or find, when its inputs are unchanged) each named product of ``edition``.
+
+    ``as_of``: the edition's date of the data ("" : today's figures), the products are computed on.
 
     ``sources``: ``{"slice": key of the edition's data slice, "whole": key of all the data,
     "library": library key}``; a product's stored hashes are reused while the keys it was
@@ -232,14 +234,14 @@ def edition_products(edition: int, names: Iterable[str], data_dir: Path, product
     folder = Path(products_dir) / str(edition)
     for name in sorted(set(names)):
         source = _sha(_FORMAT.encode(), sources["whole" if name in _WHOLE_DATA else "slice"].encode(),
-                      sources["library"].encode(), str(Path(data_dir).resolve()).encode())
+                      sources["library"].encode(), str(Path(data_dir).resolve()).encode(), as_of.encode())
         file, record = folder / f"{name}.pkl", folder / f"{name}.json"
         stored = _stored(record, file, source)
         if stored is None:
             from analysis.data import products as data_products
 
             try:
-                value = data_products.compute(name, edition, str(data_dir))
+                value = data_products.compute(name, edition, str(data_dir), as_of or None)
             except Exception as error:  # noqa: BLE001 - reported as the declaring runs' failure
                 errors[name] = f"{type(error).__name__}: {error}"
                 continue
@@ -267,12 +269,13 @@ def declared_data_key(static_key: str, reads: Reads, products: Mapping[str, Prod
     return _sha(*(p.encode() for p in parts))
 
 
-def serving_spec(edition: int, data_dir: Path, reads: Reads, products: Mapping[str, Product], run: str) -> str:
+def serving_spec(edition: int, data_dir: Path, reads: Reads, products: Mapping[str, Product], run: str,
+                 as_of: str = "") -> str:
     """The JSON text the kernel's loaders serve the run from (``analysis.data.products.serve``)."""
     entries = {name: {"file": products[name].file, "columns": None if columns is None else list(columns)}
                for name, columns in sorted(reads.items())}
-    return json.dumps({"edition": int(edition), "data_dir": str(data_dir), "products": entries, "run": run},
-                      sort_keys=True)
+    return json.dumps({"edition": int(edition), "data_dir": str(data_dir), "products": entries, "run": run,
+                       "as_of": as_of}, sort_keys=True)
 
 
 def with_always_declared(reads: Reads) -> dict[str, tuple[str, ...] | None]:

@@ -125,7 +125,7 @@ def plan_runs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
     for edition, names in wanted.items():
         made[edition], failed[edition] = declared.edition_products(
             edition, names, paths.data_dir, paths.build_dir / "products",
-            {"slice": data_keys[edition], "whole": data_keys[None], "library": library})
+            {"slice": data_keys[edition], "whole": data_keys[None], "library": library}, manifest.as_of(edition))
     planned = []
     for run, (source, reads, error) in zip(runs, sources):
         broken = sorted(set(reads or ()) & set(failed.get(run.edition, {})))
@@ -139,7 +139,8 @@ def plan_runs(manifest: Manifest, runs: Iterable[Run], paths: Paths) -> list[tup
             data, spec = data_keys[run.edition], None
         else:
             data = declared.declared_data_key(static_keys[run.edition], reads, made[run.edition])
-            spec = declared.serving_spec(run.edition, paths.data_dir, reads, made[run.edition], run.label)
+            spec = declared.serving_spec(run.edition, paths.data_dir, reads, made[run.edition], run.label,
+                                         manifest.as_of(run.edition))
         key = run_key(source, run.parameters, data, library)
         job = Job(key=key, notebook_path=str(notebook), notebook_source=source.decode("utf-8"),
                   notebook_name=relative_to(notebook, paths.root), output_name=run.output_path,
@@ -161,10 +162,10 @@ def current_keys(runs: Iterable[Run], *, root=None, manifest=None, data_dir=None
 
 
 def _injected(parameters) -> dict:
-    """Parameters papermill injects: ``data_dir = ""`` is the notebooks' default, so it
-    is left out and the executed notebook is byte for byte what the reviewer's
-    ``papermill notebooks/x.ipynb out.ipynb -p year Y [-p region R]`` gives."""
-    return {k: v for k, v in parameters.items() if not (k == "data_dir" and v == "")}
+    """Parameters papermill injects: ``data_dir = ""`` and ``as_of = ""`` are the notebooks'
+    defaults, so they are left out and the executed notebook is byte for byte what the reviewer's
+    ``papermill notebooks/x.ipynb out.ipynb -p year Y [-p region R] [-p as_of D]`` gives."""
+    return {k: v for k, v in parameters.items() if not (k in ("data_dir", "as_of") and v == "")}
 
 
 def _lock(build_dir: Path):

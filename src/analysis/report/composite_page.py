@@ -25,7 +25,7 @@ from analysis.report.figure import figure
 from analysis.report.glue import glue
 from analysis.report.markdown import bullets, compose, heading, paragraph, title, warning_keys
 from analysis.report.tables import Column, table
-from analysis.report.values import Indicator, Key, Localised, Msg, Plural, Region
+from analysis.report.values import Indicator, Key, Localised, LongDate, Msg, Plural, Region
 
 __all__ = ["composite_page", "lower_name", "region_verdict", "PILLAR_NAMES"]
 
@@ -107,6 +107,12 @@ def _framework_section(ch) -> None:
     table(rows, [Column("pillar", N_("Pillar"), "message"), Column("indicator", N_("Indicator"), "indicator"),
                  Column("direction", N_("Direction"), "message"),
                  Column("weight", N_("Weight in the composite"), "percent", decimals=0)])
+    if ch.missing:  # an edition dated before these indicators were recorded
+        listed = _listed(_indicator_in_sentence(i, ch.edition.data_dir) for i in ch.missing)
+        compose(Msg(N_("Not yet in this edition's data (dated {date}), and so left out of its index: {indicators}."),
+                    {"date": LongDate(ch.edition.as_of), "indicators": listed}) if ch.edition.as_of else
+                Msg(N_("Not in this edition's data, and so left out of its index: {indicators}."),
+                    {"indicators": listed}))
     if ch.unranked:
         compose(Plural("{regions} has no figures for {year} within its borders of {map_year} and is not ranked.",
                        "{regions} have no figures for {year} within their borders of {map_year} and are not ranked.",

@@ -16,7 +16,7 @@ from analysis.report.figure import figure
 from analysis.report.glue import glue
 from analysis.report.markdown import bullets, compose, heading, key_paragraph, paragraph, title
 from analysis.report.tables import Column, table
-from analysis.report.values import Indicator, Join, KeyMsg, Localised, Msg, Plural, Region
+from analysis.report.values import Indicator, Join, KeyMsg, Localised, LongDate, Msg, Plural, Region
 
 __all__ = ["programme_page", "convergence_page", "METHOD_NAMES"]
 
@@ -121,6 +121,10 @@ def programme_page(ch) -> None:
                      "support per person see {outcome} change more than those that received less? The estimates "
                      "compare regions by the amount they received, before and after {start}, using data up to "
                      "{year}."), outcome=outcome, start=str(dose.first), year=str(ch.outcome_last or ch.edition.year))
+    if ch.prices == "nominal":  # an edition without a volume index (analysis.chapters.Edition.prices)
+        compose(nominal_note(ch.edition),
+                Msg(N_("The year effects of the estimates absorb the price level common to all regions, but not the "
+                       "regions' different price rises.")))
     compose(_programme_headline(ch), KeyMsg(ch.evidence))
 
     if dose is None:
@@ -282,18 +286,33 @@ def _clubs_text(ch):
 
 
 _MEASURE = {"real": N_("Real (constant 2015 prices)"), "nominal": N_("Nominal (current prices), for comparison")}
+#: the label of the nominal rows when an edition has no real series to compare them with
+_ONLY_NOMINAL = N_("Nominal (current prices)")
+
+
+def nominal_note(edition) -> Msg:
+    """Why an edition's growth is nominal: its data had no volume index yet (dated when the edition is)."""
+    if edition.as_of:
+        return Msg(N_("This edition's data are as of {date}, when BNS's volume index of GRP was not yet among them, "
+                      "so growth and changes here are nominal, in current prices: they include the rise of prices, "
+                      "which differed between regions."), {"date": LongDate(edition.as_of)})
+    return Msg(N_("BNS's volume index of GRP is not in the data for these years, so growth and changes here are "
+                  "nominal, in current prices: they include the rise of prices, which differed between regions."))
 
 
 def _beta_windows(ch, indicator) -> None:
-    """Real β per period, with the nominal β beside it as a labelled comparison."""
-    if ch.beta_nominal is None or ch.beta_windows is None:
+    """Real β per period, with the nominal β beside it as a labelled comparison (nominal only without a real series)."""
+    if ch.beta_windows is None:
         return
-    n = ch.beta_nominal
-    paragraph(N_("For comparison only: on nominal {indicator} (current prices) the slope over the same years is "
-                 "β = {beta:.4f} (p = {p:.2f}); nominal growth mixes in the rise of prices, which differed between "
-                 "regions, so the verdict uses real growth."), indicator=indicator, beta=n.beta, p=n.pvalue)
+    labels = _MEASURE if ch.prices == "real" else {"nominal": _ONLY_NOMINAL}
+    if ch.beta_nominal is not None:
+        n = ch.beta_nominal
+        paragraph(N_("For comparison only: on nominal {indicator} (current prices) the slope over the same years is "
+                     "β = {beta:.4f} (p = {p:.2f}); nominal growth mixes in the rise of prices, which differed "
+                     "between regions, so the verdict uses real growth."), indicator=indicator, beta=n.beta,
+                  p=n.pvalue)
     w = ch.beta_windows.assign(period=[f"{a}–{b}" for a, b in zip(ch.beta_windows["start"], ch.beta_windows["end"])],
-                               measure_label=ch.beta_windows["measure"].map(_MEASURE))
+                               measure_label=ch.beta_windows["measure"].map(labels))
     table(w, [Column("period", N_("Period"), "text"), Column("measure_label", N_("Growth"), "message"),
               Column("beta", "β", "number", decimals=4), Column("p", N_("p-value"), "number", decimals=2),
               Column("speed", N_("Speed λ, per year"), "percent", decimals=1),
@@ -313,9 +332,14 @@ def convergence_page(ch) -> None:
     paragraph(N_("Are the regions of Kazakhstan becoming more alike? This chapter follows {indicator} in the {n} "
                  "regions whose borders can be compared over the whole period, from {start} to {end}."),
               indicator=indicator, n=ch.units_count, start=start, end=end)
-    paragraph(N_("Growth is measured in real terms, as the growth of {real}, so that rising prices do not pass for "
-                 "growth; the measures of dispersion compare the regions within each year and do not depend on the "
-                 "price level."), real=real)
+    if ch.prices == "real":
+        paragraph(N_("Growth is measured in real terms, as the growth of {real}, so that rising prices do not pass "
+                     "for growth; the measures of dispersion compare the regions within each year and do not depend "
+                     "on the price level."), real=real)
+    else:
+        compose(nominal_note(ch.edition),
+                Msg(N_("The measures of dispersion compare the regions within each year and do not depend on the "
+                       "price level.")))
     compose(KeyMsg(ch.verdict, {"start": start, "end": end, "periods": _periods(ch)}))
 
     heading(N_("Sigma convergence: is the gap narrowing?"))
@@ -344,7 +368,9 @@ def convergence_page(ch) -> None:
     b = ch.beta
     figure(lambda lang: plots.beta_scatter(ch.real_window, ch.real_indicator, ch.beta, lang,
                                            names={c: f(lang) for c, f in names.items()}, highlight=highlight),
-           N_("Average annual real growth of {indicator} against its initial level, by region, {start}–{end}"),
+           N_("Average annual real growth of {indicator} against its initial level, by region, {start}–{end}")
+           if ch.prices == "real" else
+           N_("Average annual nominal growth of {indicator} against its initial level, by region, {start}–{end}"),
            indicator=real, start=str(b.start), end=str(b.end))
     if math.isfinite(b.half_life) and b.half_life > 0:
         years = int(round(b.half_life))
@@ -406,7 +432,8 @@ def convergence_page(ch) -> None:
     figure(lambda lang: plots.choropleth_map(ch.change, lang, indicator=ch.real_indicator, year=ch.end,
                                              start_year=ch.map_start, highlight=highlight,
                                              data_dir=ch.edition.data_dir),
-           N_("Map of the real change in {indicator} by region, {start}–{end}"), indicator=real,
+           N_("Map of the real change in {indicator} by region, {start}–{end}") if ch.prices == "real" else
+           N_("Map of the nominal change in {indicator} by region, {start}–{end}"), indicator=real,
            start=str(ch.map_start), end=end)
     paragraph(N_("Regions drawn grey have no comparable figure for both years (for example, regions created or "
                  "split in between)."))

@@ -260,6 +260,10 @@ def _movement_sentence(ch, m, lang: str) -> str:
     if m.measure == "relative_grp_real":
         first = _say("Real GRP per capita (2015 prices) of {region:gen} was {then:.0%} of the national level in "
                      "{start} and {now:.0%} in {end}.", lang, then=m.country, now=m.region, **values)
+    elif m.measure == "relative_grp":
+        first = _say("Nominal GRP per capita of {region:gen} was {then:.0%} of the national level in {start} and "
+                     "{now:.0%} in {end}; as a share of the same year's national figure it is free of the price "
+                     "growth common to the whole country.", lang, then=m.country, now=m.region, **values)
     else:
         first = _say("Nominal per-capita cash income in {region:loc} was {then:.0%} of the national level in {start} "
                      "and {now:.0%} in {end}; as a share of the same year's national figure it is free of the "

@@ -18,7 +18,7 @@ import numbers
 import re
 from dataclasses import dataclass, field
 
-from analysis.i18n import LANGS, N_, format_number, gettext, indicator_name, key_text, ngettext, region_name
+from analysis.i18n import LANGS, N_, format_date, format_number, gettext, indicator_name, key_text, ngettext, region_name
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~>!$])")
 
@@ -114,6 +114,16 @@ class Number:
 
     def text(self, lang: str) -> str:
         return format_number(self.value, lang, decimals=self.decimals)
+
+
+@dataclass(frozen=True)
+class LongDate:
+    """A date ``YYYY-MM-DD`` written out in each language (``27 ноября 2026 г.``)."""
+
+    iso: str
+
+    def text(self, lang: str) -> str:
+        return format_date(self.iso, lang)
 
 
 @dataclass(frozen=True)
