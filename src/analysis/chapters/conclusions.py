@@ -127,6 +127,8 @@ class ConclusionsChapter:
     index: IndexSummary
     counts: tuple[tuple[str, int], ...]
     recommendations: tuple[str, ...]
+    #: "nominal" when the programme pages measured nominal GRP (the edition had no volume index yet)
+    prices: str = "real"
 
     def count(self, name: str) -> int:
         return dict(self.counts)[name]
@@ -250,9 +252,10 @@ def conclusions_from(edition: Edition, programme_chapters, convergence, index: I
     verdicts = summarise_programmes(programme_chapters)
     summary = convergence if isinstance(convergence, ConvergenceSummary) else summarise_convergence(convergence)
     counts = programme_counts(verdicts)
+    prices = "nominal" if any(getattr(p, "prices", "real") == "nominal" for p in programme_chapters) else "real"
     return ConclusionsChapter(edition=edition, outcome=outcome, programmes=verdicts, convergence=summary, index=index,
                               counts=tuple(counts.items()),
-                              recommendations=recommendation_keys(summary, counts, index))
+                              recommendations=recommendation_keys(summary, counts, index), prices=prices)
 
 
 def conclusions_chapter(edition: Edition) -> ConclusionsChapter:

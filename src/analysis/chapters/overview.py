@@ -149,6 +149,10 @@ def data_overview_chapter(edition: Edition) -> OverviewChapter:
     coverage["origin"] = [_origin(bool(d), s) for d, s in zip(rows["derived"], rows["source"])]
     coverage["price_basis"] = [price_basis(i, u, s, n) for i, u, s, n in
                                zip(rows.index, rows["unit_en"], rows["source"], rows["note"].fillna(""))]
+    # a real series of one year only is its price base year (real = nominal there): an edition dated
+    # before the volume index was recorded has no real figures, and the page does not count any
+    coverage = coverage[~((coverage["price_basis"] == "real") & (coverage["first"] == coverage["last"]))]
+    rows = meta.loc[coverage["indicator"]]
     coverage["gap"] = ["lacks_year" if last < edition.year else "partial" if regions < len(units_now) else "none"
                        for last, regions in zip(coverage["last"], coverage["regions"])]
     for lang in ("kk", "ru", "en"):

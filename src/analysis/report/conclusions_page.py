@@ -140,8 +140,10 @@ def _programme_counts(ch) -> list:
                             "For {n} programmes without an estimate, their pages explain why.", c("other")))
     if not estimated:
         return parts
-    parts.append(Msg(N_("The effects are measured on {outcome}."),
-                     {"outcome": Indicator(ch.outcome, ch.edition.data_dir)}))
+    outcome = {"outcome": Indicator(ch.outcome, ch.edition.data_dir)}
+    parts.append(Msg(N_("The effects are measured on {outcome}."), outcome) if ch.prices == "real" else
+                 Msg(N_("The effects are measured on {outcome} in current prices: this edition's data had no volume "
+                        "index of GRP yet."), outcome))
     groups = {
         "positive": ("{n} of them shows a statistically significant increase.",
                      "{n} of them show a statistically significant increase."),
