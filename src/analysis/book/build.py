@@ -273,21 +273,33 @@ def _assemble_editions(publications: list[Publication], project: Path, runs_root
     return plans, trees, site_pages
 
 
-def _build_html(trees: dict, work: Path, logs: Path, jobs: int) -> None:
-    """Every edition's and language's Jupyter Book build, ``jobs`` at a time; all failures reported together."""
-    logs.mkdir(exist_ok=True)
+def _all_at_once(calls: list, jobs: int) -> None:
+    """Run ``calls`` (no arguments), ``jobs`` at a time; every BookError is reported together."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {key: pool.submit(_build_language, tree, work / "out" / str(key[0]) / key[1],
-                                    logs / f"book-{key[0]}-{key[1]}.log")
-                   for key, tree in trees.items()}
+        futures = [pool.submit(call) for call in calls]
         errors = []
-        for future in futures.values():
+        for future in futures:
             try:
                 future.result()
             except BookError as exc:
                 errors.append(str(exc))
-        if errors:
-            raise BookError("\n".join(errors))
+    if errors:
+        raise BookError("\n".join(errors))
+
+
+def _build_html(trees: dict, work: Path, logs: Path, jobs: int) -> None:
+    """Every edition's and language's Jupyter Book build, ``jobs`` at a time; all failures reported together."""
+    logs.mkdir(exist_ok=True)
+    _all_at_once([functools.partial(_build_language, tree, work / "out" / str(key[0]) / key[1],
+                                    logs / f"book-{key[0]}-{key[1]}.log") for key, tree in trees.items()], jobs)
+
+
+def _print_pdfs(publications: list[Publication], reused: set, site: Path, jobs: int) -> None:
+    """The PDFs of every edition whose pages are new, ``jobs`` editions at a time (each its own Chromium:
+    one print keeps about one core busy); all failures reported together."""
+    todo = [(pub, [lang for lang in LANGS if (pub.edition, lang) not in reused]) for pub in publications if pub.pdf]
+    _all_at_once([functools.partial(build_pdfs, site / edition_folder(pub.edition), pub.edition, langs,
+                                    as_of=pub.as_of) for pub, langs in todo if langs], jobs)
 
 
 def _edition_links(publications: list[Publication], prefix: str) -> list[EditionLink]:
@@ -324,13 +336,9 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
             else:
                 shutil.move(str(work / "out" / str(year) / lang / "_build" / "html"), str(target))
         lap("html")
-        printed = []
-        for pub in publications:
-            new = [lang for lang in LANGS if (pub.edition, lang) not in reused]
-            if pub.pdf and new:
-                build_pdfs(site / edition_folder(pub.edition), pub.edition, new, as_of=pub.as_of)
-            if pub.pdf:
-                printed += [site / edition_folder(pub.edition) / lang / pub.pdf_name(lang) for lang in LANGS]
+        _print_pdfs(publications, reused, site, jobs)
+        printed = [site / edition_folder(pub.edition) / lang / pub.pdf_name(lang)
+                   for pub in publications if pub.pdf for lang in LANGS]
         lap("pdf")
         for key in trees:
             if key not in reused:

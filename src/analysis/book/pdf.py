@@ -261,13 +261,16 @@ def chapter_pages(pdf: Path, chapters: list[Chapter]) -> dict:
     return {c.page: found[_anchor(c.page)] for c in chapters if _anchor(c.page) in found}
 
 
-def _print(browser, document: str, out: Path, work: Path) -> None:
+def _print(browser, document: str, out: Path, work: Path, *, final: bool = True) -> None:
+    """Print ``document`` to ``out``; the draft (``final=False``), read only for its page numbers, skips the
+    outline and the tags, which do not move any page break and take a quarter of the print."""
     source = work / f"{out.stem}.html"
     source.write_text(document, encoding="utf-8")
     tab = browser.new_page()
     try:
         tab.goto(source.as_uri(), wait_until="load", timeout=180_000)
-        tab.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True, outline=True, tagged=True)
+        tab.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True, outline=final,
+                tagged=final)
     finally:
         tab.close()
 
@@ -314,7 +317,7 @@ def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, as_of: str |
                 counters = {"figure": 0, "table": 0}
                 chapters = [chapter(site_lang, page, counters, lang) for page in book_order(site_lang)]
                 draft = work / f"draft-{lang}.pdf"
-                _print(browser, document_html(lang, edition, as_of, chapters), draft, work)
+                _print(browser, document_html(lang, edition, as_of, chapters), draft, work, final=False)
                 toc_pages = chapter_pages(draft, chapters)
                 final = work / f"aimaq-{edition}-{lang}.pdf"
                 _print(browser, document_html(lang, edition, as_of, chapters, toc_pages), final, work)
