@@ -65,3 +65,13 @@ def test_a_national_row_that_does_not_add_up_is_refused(tmp_path):
     with pytest.raises(D.DataError) as info:
         load_intensity(data_dir=data)
     assert info.value.column == "value" and "sum of the regions" in info.value.expected
+
+
+def test_an_intensity_series_not_yet_recorded_on_a_date_has_no_rows_then():
+    recorded = pd.read_csv(PROJECT_DATA_DIR / "programme_intensity.csv", dtype=str)["recorded"]
+    first = recorded.min()
+    before = (pd.Timestamp(first) - pd.Timedelta(days=1)).date().isoformat()
+    assert load_intensity(as_of=before).empty
+    on_the_day = load_intensity(as_of=first)
+    pd.testing.assert_frame_equal(on_the_day, load_intensity())  # every row was recorded that day
+    assert len(on_the_day) > 0

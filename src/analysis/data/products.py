@@ -1,7 +1,9 @@
 """Data products: the tables an edition's pages read, and the loaders serving only declared ones.
 
 A *data product* is one table a page may read from the observations, as computed for an
-edition ``Y`` (the report year) by the public loaders:
+edition ``Y`` (the report year) on its date of the data ``D`` (``as_of``: the figures in force
+then; none for an edition built on today's figures) by the public loaders, each called with
+``as_of=D`` where it takes one:
 
 ==================  ============================================  ===========
 product             computed as                                   columns
