@@ -69,6 +69,14 @@ def test_book_setup_installs_runtime_only_and_a_second_setup_installs_nothing(tm
     assert not _installed(project, "pytest") and not _installed(project, "pyfixest")  # the book's set-up only
 
     venv = project / ".venv"
+    # installed compiled: a Python started with PYTHONDONTWRITEBYTECODE reads the bytecode instead of
+    # compiling every module of numpy, pandas and Sphinx again in each kernel and build
+    site_packages = next((venv / "lib").glob("python*/site-packages"))
+    for package in ("papermill", "sphinx", "pandas"):
+        assert list((site_packages / package / "__pycache__").glob("__init__.*.pyc")), package
+    compiled = _make(project, "bytecode")  # the project's own modules (an editable install), before each command
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    assert list((project / "src" / "analysis" / "__pycache__").glob("__init__.*.pyc"))
     before = sorted((p.name, p.stat().st_mtime_ns) for p in (venv / "lib").glob("python*/site-packages/*"))
     second = _make(project, "install")
     assert second.returncode == 0 and "Nothing to be done" in second.stdout, second.stdout + second.stderr

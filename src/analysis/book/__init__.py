@@ -13,7 +13,16 @@ Examples
 True
 """
 
-from analysis.book.build import BookReport, build_book
 from analysis.book.structure import BookError
 
 __all__ = ["BookError", "BookReport", "build_book"]
+
+
+def __getattr__(name: str):
+    # The build (and with it the chapters, scipy and statsmodels) is imported on first use only: every
+    # Sphinx build loads this package for its extension (analysis.book.sphinx_ext), which needs none of it.
+    if name in ("BookReport", "build_book"):
+        from analysis.book import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,8 +15,10 @@ article is kept, without the language switcher, permalinks and buttons.
 Figures and tables are numbered through the whole edition, each with its
 caption (the figure's alt text, which the notebooks write in the page's
 language, or the Sphinx caption) and, for outputs of the analysis, a source
-line. The table of contents gets page numbers in a second pass: the first
-print is read back with ``pdftotext`` to find the page where each chapter starts.
+line. The table of contents gets its page numbers from a draft print of the same loaded
+document (images hidden: they keep their boxes, so no page break moves, and are not encoded), read
+back with ``pdftotext`` for the marker each chapter starts with; the numbers are then written into the
+contents and the markers removed (in place: neither moves a line), and the edition is printed.
 
 Examples
 --------
@@ -79,7 +81,7 @@ h1, h2, h3 { break-after: avoid; }
 .pdf-cover .edition { font-size: 16pt; margin-bottom: 20mm; }
 .pdf-cover p { margin: 2mm 0; font-size: 11pt; } .pdf-cover .licence { font-size: 9pt; margin-top: 12mm; }
 .pdf-toc { break-after: page; } .pdf-toc ol { list-style: none; padding: 0; }
-.pdf-toc li { display: flex; margin: 1.2mm 0; } .pdf-toc a { color: #000; text-decoration: none; }
+.pdf-toc li { display: flex; margin: 1.2mm 0; } .pdf-toc .pdf-page { min-width: 2.5em; text-align: right; } .pdf-toc a { color: #000; text-decoration: none; }
 .pdf-toc .dots { flex: 1; border-bottom: 1px dotted #777; margin: 0 2mm 1.2mm; } .pdf-toc .part { font-weight: bold; margin-top: 4mm; }
 .pdf-chapter { break-before: page; }
 img { max-width: 100%; height: auto; } figure { margin: 4mm 0; break-inside: avoid; }
@@ -87,6 +89,7 @@ figcaption, .pdf-caption { font-size: 9pt; margin-top: 1.5mm; } .pdf-source { fo
 table { border-collapse: collapse; font-size: 8pt; margin: 2mm 0; break-inside: auto; }
 th, td { border: 0.5pt solid #999; padding: 1mm 1.5mm; vertical-align: top; } thead { display: table-header-group; }
 tr { break-inside: avoid; } a { color: #000; }
+.pdf-mark { position: absolute; font-size: 2pt; color: #fff; }
 .pdf-table { margin: 4mm 0; } .pdf-table .pdf-caption { margin: 0 0 1mm; }
 """
 
@@ -107,9 +110,9 @@ class Chapter:
 
 def book_order(site_lang: Path) -> list[str]:
     """Page paths (``regions/KZ-43``) in the order of the book's table of contents, the landing page first."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, SoupStrainer
 
-    soup = BeautifulSoup((site_lang / "index.html").read_text(encoding="utf-8"), "lxml")
+    soup = BeautifulSoup((site_lang / "index.html").read_text(encoding="utf-8"), "lxml", parse_only=SoupStrainer("nav"))
     nav = soup.select_one("nav.bd-docs-nav")
     if nav is None:
         raise BookError(f"{site_lang / 'index.html'}: no table of contents (nav.bd-docs-nav) to order the PDF by")
@@ -141,11 +144,16 @@ def _report_caption(image, word: str):
 
 def chapter(site_lang: Path, page: str, counters: dict, lang: str) -> Chapter:
     """The article of one built page, cleaned for print, its figures and tables numbered (``counters`` runs on)."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, SoupStrainer
 
     path = site_lang / f"{page}.html"
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-    article = soup.select_one("article.bd-article") or soup.select_one("main")
+    text = path.read_text(encoding="utf-8")
+    # only the article is parsed (a third of the time): the theme's sidebars and scripts are most of a page
+    soup = BeautifulSoup(text, "lxml", parse_only=SoupStrainer("article", class_="bd-article"))
+    article = soup.select_one("article.bd-article")
+    if article is None:
+        soup = BeautifulSoup(text, "lxml")
+        article = soup.select_one("main")
     if article is None:
         raise BookError(f"{path}: no article to print")
     # The site's furniture goes; so do the figures' collapsed data tables (the CSV downloads carry them)
@@ -221,11 +229,12 @@ def chapter(site_lang: Path, page: str, counters: dict, lang: str) -> Chapter:
     return Chapter(page, title, "".join(str(child) for child in article.children))
 
 
-def document_html(lang: str, edition: int, as_of: str, chapters: list[Chapter], toc_pages: dict | None = None) -> str:
+def document_html(lang: str, edition: int, as_of: str, chapters: list[Chapter]) -> str:
     """The whole edition as one printable HTML document: cover, contents, then every page in book order.
 
-    Without ``toc_pages`` (the draft) each chapter starts with a marker, positioned out of the flow so that it
-    moves nothing, that :func:`chapter_pages` finds in the draft's text.
+    The contents leave each page number empty (``<span class="pdf-page" data-chapter=…>``), and each chapter
+    starts with a marker, positioned out of the flow so that it moves nothing, that :func:`chapter_pages`
+    finds in the draft's text; :func:`_print_edition` fills the one and removes the other.
     """
     words = labels(lang)
     esc = html.escape
@@ -234,15 +243,11 @@ def document_html(lang: str, edition: int, as_of: str, chapters: list[Chapter], 
     cover = (f'<section class="pdf-cover"><div class="title">{esc(title)}</div><div class="edition">{esc(subtitle)}</div>'
              f"<p>{esc(words['publisher'])}</p><p>{esc(words['as_of'].format(date=long_date(as_of, lang)))}</p>"
              f'<p class="licence">{esc(words["licence"])}</p></section>')
-    items = []
-    for chap in chapters:
-        number = (toc_pages or {}).get(chap.page, "")
-        items.append(f'<li><a href="#{_anchor(chap.page)}">{esc(chap.title)}</a><span class="dots"></span>'
-                     f"<span>{number}</span></li>")
+    items = [f'<li><a href="#{_anchor(c.page)}">{esc(c.title)}</a><span class="dots"></span>'
+             f'<span class="pdf-page" data-chapter="{_anchor(c.page)}"></span></li>' for c in chapters]
     toc = f'<section class="pdf-toc"><h1>{esc(words["contents"])}</h1><ol>' + "".join(items) + "</ol></section>"
-    mark = (lambda c: "") if toc_pages is not None else (
-        lambda c: f'<span style="position:absolute;font-size:2pt;color:#fff">@@{_anchor(c.page)}@@</span>')
-    body = "".join(f'<section class="pdf-chapter" id="{_anchor(c.page)}">{mark(c)}{c.body}</section>' for c in chapters)
+    body = "".join(f'<section class="pdf-chapter" id="{_anchor(c.page)}"><span class="pdf-mark">@@{_anchor(c.page)}@@'
+                   f"</span>{c.body}</section>" for c in chapters)
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}. {esc(subtitle)}</title>'
             f"<style>{PRINT_CSS}</style></head><body>{cover}{toc}{body}</body></html>")
 
@@ -261,16 +266,33 @@ def chapter_pages(pdf: Path, chapters: list[Chapter]) -> dict:
     return {c.page: found[_anchor(c.page)] for c in chapters if _anchor(c.page) in found}
 
 
-def _print(browser, document: str, out: Path, work: Path, *, final: bool = True) -> None:
-    """Print ``document`` to ``out``; the draft (``final=False``), read only for its page numbers, skips the
-    outline and the tags, which do not move any page break and take a quarter of the print."""
+# The draft is read for its page breaks only: hidden images keep their boxes (nothing moves) and are not encoded.
+DRAFT_CSS = "img { visibility: hidden; }"
+# Page numbers into the contents, markers out: text of a fixed-width box and an out-of-flow span, so no line moves.
+FINISH_JS = """pages => {
+  for (const mark of document.querySelectorAll('.pdf-mark')) mark.remove();
+  for (const slot of document.querySelectorAll('.pdf-page')) slot.textContent = pages[slot.dataset.chapter] ?? '';
+}"""
+
+
+def _print_edition(browser, document: str, chapters: list[Chapter], out: Path, work: Path) -> None:
+    """Load ``document`` once, print the draft for the chapters' pages, fill the contents, print ``out``.
+
+    The draft skips the outline and the tags as well, which move no page break and take a quarter of a print.
+    """
     source = work / f"{out.stem}.html"
     source.write_text(document, encoding="utf-8")
+    draft = work / f"{out.stem}-draft.pdf"
+    options = {"format": "A4", "print_background": True, "prefer_css_page_size": True}
     tab = browser.new_page()
     try:
         tab.goto(source.as_uri(), wait_until="load", timeout=180_000)
-        tab.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True, outline=final,
-                tagged=final)
+        hide_images = tab.add_style_tag(content=DRAFT_CSS)
+        tab.pdf(path=str(draft), outline=False, tagged=False, **options)
+        pages = {_anchor(page): number for page, number in chapter_pages(draft, chapters).items()}
+        hide_images.evaluate("style => style.remove()")
+        tab.evaluate(FINISH_JS, pages)
+        tab.pdf(path=str(out), outline=True, tagged=True, **options)
     finally:
         tab.close()
 
@@ -316,11 +338,8 @@ def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, as_of: str |
                 site_lang = site_dir / lang
                 counters = {"figure": 0, "table": 0}
                 chapters = [chapter(site_lang, page, counters, lang) for page in book_order(site_lang)]
-                draft = work / f"draft-{lang}.pdf"
-                _print(browser, document_html(lang, edition, as_of, chapters), draft, work, final=False)
-                toc_pages = chapter_pages(draft, chapters)
                 final = work / f"aimaq-{edition}-{lang}.pdf"
-                _print(browser, document_html(lang, edition, as_of, chapters, toc_pages), final, work)
+                _print_edition(browser, document_html(lang, edition, as_of, chapters), chapters, final, work)
                 target = site_lang / final.name
                 shutil.move(str(final), str(target.with_suffix(".pdf.tmp")))
                 os.replace(target.with_suffix(".pdf.tmp"), target)  # a reader never sees half a file
