@@ -181,4 +181,4 @@ def test_every_page_links_its_languages_pdf(pdfs):
         for page in pages:
             targets = [t for url, t in internal_links(page, page.read_text(encoding="utf-8")) if url.endswith(".pdf")]
             assert [t.resolve() for t in targets] == [pdf.resolve()], page
-    assert pdfs["report"].timings["pdf"] > 0
+    assert pdfs["report"].work["pdf"] > 0 and "pages" in pdfs["report"].timings

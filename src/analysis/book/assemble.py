@@ -250,6 +250,7 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
     (tree / "_toc.yml").write_text(yaml.safe_dump(toc_yaml(plan, lang), allow_unicode=True, sort_keys=False),
                                    encoding="utf-8")
     info = {r.page: r for r in runs}
+    pages = {}  # written by add_downloads, once the downloads are linked
     for page in plan.pages:
         if page in notebooks:
             nb = notebooks[page]
@@ -258,9 +259,7 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
                                 "(analysis.report emits one per language)")
             repository = sources.publication.repository if sources.publication is not None else ""
             footer = footer_markdown(info[page], sources.edition, lang, repository)
-            target = tree / f"{page}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(nbformat.writes(page_notebook(nb, lang, footer), version=4), encoding="utf-8")
+            pages[page] = page_notebook(nb, lang, footer)
         elif page == APPENDIX_PAGE:
             text = appendix_markdown(sources.edition, runs, sources.data, lang)
             (tree / f"{APPENDIX_PAGE}.md").write_text(text, encoding="utf-8")
@@ -271,7 +270,8 @@ def assemble_language(sources: Sources, plan: BookPlan, runs: list[RunInfo], not
         if (sources.project / "book" / folder).is_dir():
             shutil.copytree(sources.project / "book" / folder, tree / folder, dirs_exist_ok=True)
     compile_ui_catalogues(sources.project / "book" / "locale", tree, lang)
-    add_downloads(tree, lang, sources.edition, sources.data)  # a CSV beside each figure and table, the data package
+    # a CSV beside each figure and table, the data package; then the pages are written
+    add_downloads(tree, lang, sources.edition, sources.data, pages)
     return tree
 
 

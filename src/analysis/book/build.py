@@ -7,9 +7,9 @@ also at ``<lang>/``). It assembles each edition's and language's source tree
 (:mod:`analysis.book.assemble`; every page closed by the edition's provenance,
 :mod:`analysis.book.publication`; the page "what changed since the last edition"
 after the first, :mod:`analysis.book.what_changed`; the edition switcher's pages
-of every edition), runs ``jupyter-book build -W`` for all editions and languages,
-``jobs`` at a time, each from inside its own tree, prints each edition's PDFs
-(:mod:`analysis.book.pdf`), writes the landing pages (:mod:`analysis.book.landing`),
+of every edition), then runs ``jobs`` chains at a time, one per edition and language:
+``jupyter-book build -W`` from inside its tree, then its PDF (:mod:`analysis.book.pdf`), so that
+builds and prints interleave; it writes the landing pages (:mod:`analysis.book.landing`),
 checks the whole site (:mod:`analysis.book.site_check`) and only then swaps it
 into ``_build/html`` (:mod:`analysis.book.publish`). Any failure leaves the
 published site as it was.
@@ -28,19 +28,20 @@ import fcntl
 import functools
 import html
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.book.assemble import ENDONYMS, Sources, assemble, prepare
 from analysis.book.editions import copy_to_root, edition_folder, editions_config, fill_switchers, site_editions
 from analysis.book.landing import EditionLink, landing_html
-from analysis.book.pdf import build_pdfs
+from analysis.book.pdf import Printer
 from analysis.book.publication import Publication, edition_as_of, repository_url
 from analysis.book.publish import new_site_dir, publish, remove_old_sites
 from analysis.book.site_cache import cached, keep_only, store, tree_key
@@ -61,9 +62,10 @@ class BookReport:
     skipped: tuple = ()
     site: Path = field(default=None)
     pdfs: tuple = ()  # PDFs in the published site: the latest edition's at the root (kk, ru, en), then each edition's
-    timings: dict = field(default_factory=dict)  # seconds per stage: assemble, html, pdf, root, check
+    timings: dict = field(default_factory=dict)  # seconds per stage: assemble, pages (html and PDFs), root, check
     editions: tuple = ()  # every edition on the site, oldest first
     reused: tuple = ()  # (edition, lang) builds taken from the site cache (sources unchanged)
+    work: dict = field(default_factory=dict)  # seconds of Jupyter Book builds and of PDF prints, summed over workers
 
 
 def latest_edition(runs_root: Path) -> int:
@@ -264,8 +266,8 @@ def _assemble_editions(publications: list[Publication], project: Path, runs_root
         changes = None
         if number > 0:
             previous = publications[number - 1]
-            changes = compare_editions(data_dir, previous, pub, runs_root / str(previous.edition),
-                                       runs_root / str(pub.edition))
+            changes = compare_editions(data_dir, previous, pub, prepared[previous.edition].notebooks,
+                                       prepared[pub.edition].notebooks)
         plan, edition_trees = assemble(sources(pub, changes=changes),
                                        dest / edition_folder(pub.edition), prepared[pub.edition])
         plans[pub.edition] = plan
@@ -273,33 +275,75 @@ def _assemble_editions(publications: list[Publication], project: Path, runs_root
     return plans, trees, site_pages
 
 
-def _all_at_once(calls: list, jobs: int) -> None:
-    """Run ``calls`` (no arguments), ``jobs`` at a time; every BookError is reported together."""
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(call) for call in calls]
-        errors = []
-        for future in futures:
-            try:
-                future.result()
-            except BookError as exc:
-                errors.append(str(exc))
-    if errors:
-        raise BookError("\n".join(errors))
+class _PageBuilder:
+    """Each edition's and language's pages, ``jobs`` at a time: its Jupyter Book build, moved into the site,
+    then its PDF (a worker thread keeps one Chromium for all it prints) and its copy in the site cache.
 
+    One language's chain needs nothing of the others', so builds and prints interleave and both cores
+    stay busy to the end (the PDFs of an edition no longer wait for the slowest of its builds). A build
+    whose sources are unchanged is copied from the site cache, PDF included. Every failure is reported
+    together; ``seconds`` sums the work of each kind over the workers.
+    """
 
-def _build_html(trees: dict, work: Path, logs: Path, jobs: int) -> None:
-    """Every edition's and language's Jupyter Book build, ``jobs`` at a time; all failures reported together."""
-    logs.mkdir(exist_ok=True)
-    _all_at_once([functools.partial(_build_language, tree, work / "out" / str(key[0]) / key[1],
-                                    logs / f"book-{key[0]}-{key[1]}.log") for key, tree in trees.items()], jobs)
+    def __init__(self, trees: dict, reused: set, keys: dict, publications: dict, work: Path, site: Path,
+                 build_dir: Path):
+        self.trees, self.reused, self.keys, self.publications = trees, reused, keys, publications
+        self.work, self.site, self.build_dir = work, site, build_dir
+        self.seconds = {"html": 0.0, "pdf": 0.0}
+        self._lock = threading.Lock()
 
+    def run(self, jobs: int) -> None:
+        (self.build_dir / "logs").mkdir(exist_ok=True)
+        for year in {year for year, _ in self.trees}:
+            (self.site / edition_folder(year)).mkdir(exist_ok=True)
+        todo = queue.SimpleQueue()
+        for key in self.trees:
+            todo.put(key)
+        errors: list[str] = []
+        workers = [threading.Thread(target=self._worker, args=(todo, errors), daemon=True)
+                   for _ in range(max(1, min(jobs, len(self.trees))))]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        if errors:
+            raise BookError("\n".join(dict.fromkeys(errors)))  # a missing Chromium is said once
 
-def _print_pdfs(publications: list[Publication], reused: set, site: Path, jobs: int) -> None:
-    """The PDFs of every edition whose pages are new, ``jobs`` editions at a time (each its own Chromium:
-    one print keeps about one core busy); all failures reported together."""
-    todo = [(pub, [lang for lang in LANGS if (pub.edition, lang) not in reused]) for pub in publications if pub.pdf]
-    _all_at_once([functools.partial(build_pdfs, site / edition_folder(pub.edition), pub.edition, langs,
-                                    as_of=pub.as_of) for pub, langs in todo if langs], jobs)
+    def _worker(self, todo: queue.SimpleQueue, errors: list) -> None:
+        with contextlib.ExitStack() as stack:
+            printer = None
+            while True:
+                try:
+                    key = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    pub = self.publications[key[0]]
+                    if pub.pdf and key not in self.reused and printer is None:
+                        printer = stack.enter_context(Printer())
+                    self._chain(key, pub, printer)
+                except BookError as exc:
+                    errors.append(str(exc))
+                except BaseException as exc:  # a thread's exception must reach the build, not vanish
+                    errors.append(f"edition {key[0]} ({key[1]}): {type(exc).__name__}: {exc}")
+
+    def _chain(self, key: tuple, pub: Publication, printer) -> None:
+        year, lang = key
+        target = self.site / edition_folder(year) / lang
+        if key in self.reused:  # built before from the same sources: as it was published
+            shutil.copytree(cached(self.build_dir, self.keys[key]), target)
+            return
+        started = time.perf_counter()
+        out = self.work / "out" / str(year) / lang
+        _build_language(self.trees[key], out, self.build_dir / "logs" / f"book-{year}-{lang}.log")
+        shutil.move(str(out / "_build" / "html"), str(target))
+        built = time.perf_counter()
+        if pub.pdf:
+            printer.print_language(self.site / edition_folder(year), year, lang, pub.as_of)
+        with self._lock:
+            self.seconds["html"] += built - started
+            self.seconds["pdf"] += time.perf_counter() - built
+        store(self.build_dir, self.keys[key], target)
 
 
 def _edition_links(publications: list[Publication], prefix: str) -> list[EditionLink]:
@@ -327,22 +371,11 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
         keys = {key: tree_key(tree, pdf_of[key[0]]) for key, tree in trees.items()}
         reused = {key for key in trees if cached(build_dir, keys[key]) is not None}
         lap("assemble")
-        _build_html({key: tree for key, tree in trees.items() if key not in reused}, work, build_dir / "logs", jobs)
-        for (year, lang) in trees:
-            (site / edition_folder(year)).mkdir(exist_ok=True)
-            target = site / edition_folder(year) / lang
-            if (year, lang) in reused:  # built before from the same sources: as it was published
-                shutil.copytree(cached(build_dir, keys[(year, lang)]), target)
-            else:
-                shutil.move(str(work / "out" / str(year) / lang / "_build" / "html"), str(target))
-        lap("html")
-        _print_pdfs(publications, reused, site, jobs)
+        pages = _PageBuilder(trees, reused, keys, {pub.edition: pub for pub in publications}, work, site, build_dir)
+        pages.run(jobs)
         printed = [site / edition_folder(pub.edition) / lang / pub.pdf_name(lang)
                    for pub in publications if pub.pdf for lang in LANGS]
-        lap("pdf")
-        for key in trees:
-            if key not in reused:
-                store(build_dir, keys[key], site / edition_folder(key[0]) / key[1])
+        lap("pages")
         for (year, lang) in trees:
             fill_switchers(site / edition_folder(year) / lang, lang, editions_config(year, site_pages, lang))
         for pub in publications:
@@ -367,10 +400,10 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    pages = {lang: _count_pages(site / lang) for lang in LANGS}
+    counts = {lang: _count_pages(site / lang) for lang in LANGS}
     # the latest edition's PDFs at the root first (kk, ru, en: what its root pages link), then every edition's
     root_pdfs = [site / lang / latest.pdf_name(lang) for lang in LANGS] if latest.pdf else []
     published = tuple(build_dir / "html" / p.relative_to(site) for p in root_pdfs + printed)
-    return BookReport(latest.edition, pages, round(time.perf_counter() - started, 1), plans[latest.edition].skipped,
+    return BookReport(latest.edition, counts, round(time.perf_counter() - started, 1), plans[latest.edition].skipped,
                       build_dir / "html", published, timings, tuple(p.edition for p in publications),
-                      tuple(sorted(reused)))
+                      tuple(sorted(reused)), {kind: round(sec, 1) for kind, sec in pages.seconds.items()})

@@ -301,7 +301,7 @@ def _write_notebook(path: Path, nb: dict) -> None:
     path.write_text(json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path | None:
+def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path, notebooks: dict | None = None) -> Path | None:
     """Write every CSV download and the data package of one language's source tree, and link them.
 
     Parameters
@@ -312,6 +312,10 @@ def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path |
     edition : int
     data_dir : Path
         The data folder the edition was computed from (its ``datapackage.json`` is reused).
+    notebooks : dict, optional
+        ``{page path: notebook}`` of pages not yet written: each is linked and then written to
+        ``tree/<page>.ipynb`` (once, by the assembler). Default: the ``.ipynb`` pages of ``tree``, read
+        and rewritten where they carry data.
 
     Returns
     -------
@@ -323,15 +327,22 @@ def add_downloads(tree: Path, lang: str, edition: int, data_dir: Path) -> Path |
     out = tree / DATA_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     tables = []
-    for notebook in sorted(tree.rglob("*.ipynb")):
-        relative = notebook.relative_to(tree)
-        if relative.parts[0].startswith(("_", ".")):
-            continue
-        nb = json.loads(notebook.read_text(encoding="utf-8"))
-        written = page_downloads(nb, relative.with_suffix("").as_posix(), lang, out)
-        if written:
-            _write_notebook(notebook, nb)
-            tables += written
+    if notebooks is None:
+        for notebook in sorted(tree.rglob("*.ipynb")):
+            relative = notebook.relative_to(tree)
+            if relative.parts[0].startswith(("_", ".")):
+                continue
+            nb = json.loads(notebook.read_text(encoding="utf-8"))
+            written = page_downloads(nb, relative.with_suffix("").as_posix(), lang, out)
+            if written:
+                _write_notebook(notebook, nb)
+                tables += written
+    else:
+        for page, nb in sorted(notebooks.items()):
+            tables += page_downloads(nb, page, lang, out)
+            target = tree / f"{page}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_notebook(target, nb)
     if not tables and not (Path(data_dir) / "datapackage.json").is_file():
         return None  # nothing to package: no page data and no described data folder
     package = write_package(out / package_name(edition, lang), edition, lang, data_dir, tables)

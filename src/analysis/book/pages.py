@@ -92,7 +92,7 @@ def page_notebook(nb, lang: str, footer: str | None = None):
     def output_cell(outputs, metadata=None):
         # myst-nb skips code cells with no source; the source is never shown (remove-input).
         # Cells are built as plain nodes: nbformat's constructors validate each one, which
-        # costs more than the whole page; the page is validated once when written.
+        # costs more than the whole page; myst-nb validates the page once, when Sphinx reads it.
         page.cells.append(nbformat.from_dict({
             "cell_type": "code", "execution_count": None, "source": "# output of the executed run",
             "metadata": {"tags": ["remove-input"], **(metadata or {})}, "outputs": list(outputs)}))

@@ -297,6 +297,60 @@ def _print_edition(browser, document: str, chapters: list[Chapter], out: Path, w
         tab.close()
 
 
+class Printer:
+    """One headless Chromium that prints the PDF editions of built sites, a language at a time.
+
+    A context manager (it starts Playwright and the browser, and stops both); a thread that prints
+    keeps its own (Playwright's objects belong to the thread that made them).
+
+    Examples
+    --------
+    >>> with Printer() as printer:  # doctest: +SKIP
+    ...     printer.print_language("_build/html/2023", 2023, "kk", "2026-11-27")
+    PosixPath('_build/html/2023/kk/aimaq-2023-kk.pdf')
+    """
+
+    def __enter__(self) -> "Printer":
+        from playwright.sync_api import sync_playwright
+
+        if not CHROMIUM.exists():
+            raise BookError(f"Chromium is not installed at {CHROMIUM} (Debian's chromium package)")
+        if shutil.which("pdftotext") is None:
+            raise BookError("pdftotext is not installed (Debian's poppler-utils)")
+        self._work = tempfile.TemporaryDirectory(prefix="aimaq-pdf-")
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                             args=CHROMIUM_FLAGS)
+        except BaseException:
+            self._playwright.stop()
+            self._work.cleanup()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._browser.close()
+        finally:
+            self._playwright.stop()
+            self._work.cleanup()
+
+    def print_language(self, site_dir, edition: int, lang: str, as_of: str) -> Path:
+        """Print ``<site_dir>/<lang>/`` to ``<site_dir>/<lang>/aimaq-<edition>-<lang>.pdf`` and return its path."""
+        started = time.perf_counter()
+        site_lang = Path(site_dir) / lang
+        counters = {"figure": 0, "table": 0}
+        chapters = [chapter(site_lang, page, counters, lang) for page in book_order(site_lang)]
+        final = Path(self._work.name) / f"aimaq-{edition}-{lang}.pdf"
+        _print_edition(self._browser, document_html(lang, edition, as_of, chapters), chapters, final,
+                       Path(self._work.name))
+        target = site_lang / final.name
+        shutil.move(str(final), str(target.with_suffix(".pdf.tmp")))
+        os.replace(target.with_suffix(".pdf.tmp"), target)  # a reader never sees half a file
+        print(f"pdf {edition} {lang}: {target.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
+        return target
+
+
 def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, as_of: str | None = None,
                data_dir: Path | None = None) -> list[Path]:
     """Print each language's edition to ``<site_dir>/<lang>/aimaq-<edition>-<lang>.pdf`` and return the paths.
@@ -320,31 +374,6 @@ def build_pdfs(site_dir, edition: int, langs=("kk", "ru", "en"), *, as_of: str |
     BookError
         Chromium missing, a page without an article, or a print that failed; no PDF is left half-written.
     """
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        raise BookError(f"Chromium is not installed at {CHROMIUM} (Debian's chromium package)")
-    if shutil.which("pdftotext") is None:
-        raise BookError("pdftotext is not installed (Debian's poppler-utils)")
-    site_dir = Path(site_dir)
     as_of = as_of or data_as_of(edition, data_dir)
-    outputs = []
-    with tempfile.TemporaryDirectory(prefix="aimaq-pdf-") as tmp, sync_playwright() as playwright:
-        work = Path(tmp)
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
-        try:
-            for lang in langs:
-                started = time.perf_counter()
-                site_lang = site_dir / lang
-                counters = {"figure": 0, "table": 0}
-                chapters = [chapter(site_lang, page, counters, lang) for page in book_order(site_lang)]
-                final = work / f"aimaq-{edition}-{lang}.pdf"
-                _print_edition(browser, document_html(lang, edition, as_of, chapters), chapters, final, work)
-                target = site_lang / final.name
-                shutil.move(str(final), str(target.with_suffix(".pdf.tmp")))
-                os.replace(target.with_suffix(".pdf.tmp"), target)  # a reader never sees half a file
-                outputs.append(target)
-                print(f"pdf {lang}: {target.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s")
-        finally:
-            browser.close()
-    return outputs
+    with Printer() as printer:
+        return [printer.print_language(site_dir, edition, lang, as_of) for lang in langs]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,9 +134,12 @@ class VerdictChange:
     new: str
 
 
-def _notebooks(runs: Path) -> dict:
+def _notebooks(runs) -> dict:
+    """``{page: notebook}`` of a run folder, or ``runs`` itself when the edition's notebooks were read already."""
     from analysis.book.assemble import run_pages  # the assembler writes this page: imported when used
 
+    if isinstance(runs, Mapping):
+        return runs
     out = {}
     for page, path in run_pages(Path(runs)).items():
         try:
@@ -156,8 +160,11 @@ def _verdicts(notebooks: dict) -> dict[str, str]:
     return found
 
 
-def changed_verdicts(previous_runs: Path, current_runs: Path) -> tuple[int, list[VerdictChange]]:
-    """How many pages state a verdict in both editions, and those whose verdict key changed."""
+def changed_verdicts(previous_runs, current_runs) -> tuple[int, list[VerdictChange]]:
+    """How many pages state a verdict in both editions, and those whose verdict key changed.
+
+    Each edition is given by its run folder or by its notebooks already read (``{page: notebook}``).
+    """
     old, new = _verdicts(_notebooks(previous_runs)), _verdicts(_notebooks(current_runs))
     both = sorted(set(old) & set(new))
     return len(both), [VerdictChange(page, old[page], new[page]) for page in both if old[page] != new[page]]
@@ -206,13 +213,13 @@ class Changes:
     titles: dict  # {lang: {page: title}} of the current edition
 
 
-def compare_editions(data_dir: Path, previous: Publication, current: Publication, previous_runs: Path,
-                     current_runs: Path) -> Changes:
-    """The facts the page states for ``current`` against ``previous``."""
+def compare_editions(data_dir: Path, previous: Publication, current: Publication, previous_runs,
+                     current_runs) -> Changes:
+    """The facts the page states for ``current`` against ``previous``; the runs of each as in :func:`changed_verdicts`."""
     old_years = set(data_years_as_of(data_dir, previous.edition, previous.as_of))
     new_years = tuple(y for y in data_years_as_of(data_dir, current.edition, current.as_of) if y not in old_years)
-    compared, verdicts = changed_verdicts(previous_runs, current_runs)
-    notebooks = _notebooks(current_runs) if verdicts else {}
+    previous_notebooks, notebooks = _notebooks(previous_runs), _notebooks(current_runs)
+    compared, verdicts = changed_verdicts(previous_notebooks, notebooks)
     from analysis.i18n import LANGS
 
     titles = {lang: {v.page: page_title(notebooks[v.page], lang, v.page) for v in verdicts} for lang in LANGS}

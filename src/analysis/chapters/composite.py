@@ -32,6 +32,7 @@ import pandas as pd
 from analysis.chapters.edition import Edition
 
 __all__ = ["CompositeChapter", "composite_index_chapter", "main_reason", "ends_and_selected", "in_the_data",
+           "IndexInputs", "index_inputs",
            "COHESION_SHARE", "MOVE_PLACES"]
 
 #: the EU cohesion line: regions below 75 % of the national GRP per capita
@@ -84,6 +85,33 @@ def in_the_data(framework, panel: pd.DataFrame):
     """
     missing = tuple(i for i in framework.indicators if i not in panel.columns or panel[i].isna().all())
     return (framework.without(missing) if missing else framework), missing
+
+
+@dataclass(frozen=True)
+class IndexInputs:
+    """What an edition's composite index is computed from."""
+
+    framework: object        # the edition's framework, without the indicators its data hold no figure of
+    panel: pd.DataFrame      # the map panel (region x year) of the framework's indicators
+    national: pd.DataFrame   # Kazakhstan's series of the same indicators, up to the edition's year
+    missing: tuple           # the indicators left out (named on the composite page)
+
+
+def index_inputs(edition: Edition, also=()) -> IndexInputs:
+    """The inputs of the edition's index, read once for every page that shows it.
+
+    The composite page, the region profiles and the conclusions all take them from here, so they
+    cannot rank on different data. ``also``: more indicators to load (the composite page compares
+    with the previous framework).
+    """
+    from analysis.data import load_map_panel, load_national
+
+    framework = edition.framework()
+    columns = list(dict.fromkeys([*framework.indicators, *also]))
+    panel = load_map_panel(edition.year, edition.data_dir, as_of=edition.as_of, indicators=columns)
+    national = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of, indicators=columns)
+    framework, missing = in_the_data(framework, panel)
+    return IndexInputs(framework, panel, national, missing)
 
 
 @dataclass(frozen=True)
@@ -211,15 +239,11 @@ def _cohesion(edition: Edition) -> tuple[pd.DataFrame, int]:
 
 def composite_index_chapter(edition: Edition) -> CompositeChapter:
     """Every number, table and figure input of the composite-index page for ``edition``."""
-    from analysis.data import load_map_panel, load_national
     from analysis.index.selection import mean_share_threshold
 
-    framework = edition.framework()
-    previous_fw = framework.previous()
-    columns = list(dict.fromkeys([*framework.indicators, *(previous_fw.indicators if previous_fw else ())]))
-    panel = load_map_panel(edition.year, edition.data_dir, as_of=edition.as_of, indicators=columns)
-    national = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of, indicators=columns)
-    framework, missing = in_the_data(framework, panel)
+    previous_fw = edition.framework().previous()
+    inputs = index_inputs(edition, also=previous_fw.indicators if previous_fw else ())
+    framework, panel, national, missing = inputs.framework, inputs.panel, inputs.national, inputs.missing
     result, checks, uncertainty, selection = _coherence_then_uncertainty(panel, framework, national, None)
     rule = {r.id: r for r in selection.rules}[selection.select_by]
     if rule.kind != "below_mean_share":

@@ -205,14 +205,10 @@ def summarise_convergence(ch) -> ConvergenceSummary:
 def index_summary(edition: Edition) -> IndexSummary:
     """The composite index of the edition, computed by the same calls as the composite index page."""
     from analysis import index
-    from analysis.chapters.composite import in_the_data
-    from analysis.data import load_map_panel, load_national
+    from analysis.chapters.composite import index_inputs
 
-    framework = edition.framework()
-    panel = load_map_panel(edition.year, edition.data_dir, as_of=edition.as_of, indicators=framework.indicators)
-    national = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of,
-                             indicators=framework.indicators)
-    framework, _ = in_the_data(framework, panel)
+    inputs = index_inputs(edition)
+    framework, panel, national = inputs.framework, inputs.panel, inputs.national
     result = index.build_index(panel, framework, None, national=national)
     uncertainty = index.sensitivity(panel, framework, result.year, national=national)
     selection = index.select_regions(result, sensitivity=uncertainty)

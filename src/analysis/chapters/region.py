@@ -333,14 +333,10 @@ def relative_move(panel: pd.DataFrame, national: pd.DataFrame, region: str, indi
 def index_position(edition: Edition, region: str) -> IndexPosition | None:
     """The region in the edition's composite index, through :mod:`analysis.index`'s public functions."""
     from analysis import index as aindex
-    from analysis.chapters.composite import in_the_data
-    from analysis.data import load_map_panel, load_national
+    from analysis.chapters.composite import index_inputs
 
-    framework = edition.framework()
-    panel = load_map_panel(edition.year, edition.data_dir, as_of=edition.as_of, indicators=list(framework.indicators))
-    national = load_national(edition.data_dir, until=edition.year, as_of=edition.as_of,
-                             indicators=list(framework.indicators))
-    framework, _ = in_the_data(framework, panel)  # the composite page names what is missing
+    inputs = index_inputs(edition)
+    framework, panel, national = inputs.framework, inputs.panel, inputs.national
     result = aindex.build_index(panel, framework, None, national=national)
     if region not in result.table.index:
         return None
