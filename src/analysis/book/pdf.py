@@ -16,8 +16,8 @@ Figures and tables are numbered through the whole edition, each with its
 caption (the figure's alt text, which the notebooks write in the page's
 language, or the Sphinx caption) and, for outputs of the analysis, a source
 line. The table of contents gets its page numbers from a draft print of the same loaded
-document (images hidden: they keep their boxes, so no page break moves, and are not encoded), read
-back with ``pdftotext`` for the marker each chapter starts with; the numbers are then written into the
+document (everything hidden but the marker each chapter starts with: hidden boxes keep their place,
+so no page break moves, and nothing is painted), read back with ``pdftotext`` for those markers; the numbers are then written into the
 contents and the markers removed (in place: neither moves a line), and the edition is printed.
 
 Examples
@@ -266,8 +266,9 @@ def chapter_pages(pdf: Path, chapters: list[Chapter]) -> dict:
     return {c.page: found[_anchor(c.page)] for c in chapters if _anchor(c.page) in found}
 
 
-# The draft is read for its page breaks only: hidden images keep their boxes (nothing moves) and are not encoded.
-DRAFT_CSS = "img { visibility: hidden; }"
+# The draft is read for its page breaks only: hidden boxes keep their place (nothing moves) and are neither
+# painted nor encoded; only the chapters' markers are printed, for chapter_pages to find.
+DRAFT_CSS = "body * { visibility: hidden; } .pdf-mark { visibility: visible; }"
 # Page numbers into the contents, markers out: text of a fixed-width box and an out-of-flow span, so no line moves.
 FINISH_JS = """pages => {
   for (const mark of document.querySelectorAll('.pdf-mark')) mark.remove();
