@@ -196,13 +196,18 @@ def test_unsafe_markup_is_found_and_theme_scripts_are_allowed():
     assert unsafe_markup("<article><svg onload=go()></svg></article>") == ["onload= attribute on <svg>"]
 
 
-def test_check_site_finds_broken_and_escaping_links(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_check_site_finds_broken_and_escaping_links(tmp_path, jobs):
     (tmp_path / "kk").mkdir()
     (tmp_path / "kk" / "a.html").write_text('<a href="b.html#x">b</a><img src="../missing.png"><a href="../../x.html">x</a>'
                                             '<a href="https://example.org">ext</a>', encoding="utf-8")
     (tmp_path / "kk" / "b.html").write_text("<p>b</p>", encoding="utf-8")
-    assert check_site(tmp_path) == ["kk/a.html: broken internal link '../missing.png'",
-                                    "kk/a.html: broken internal link '../../x.html'"]
+    (tmp_path / "kk" / "c.html").write_text('<p><a href="d.html">d</a></p><script>alert(1)</script>', encoding="utf-8")
+    # in page order whether one process checks every page or each of two a slice
+    assert check_site(tmp_path, jobs) == ["kk/a.html: broken internal link '../missing.png'",
+                                          "kk/a.html: broken internal link '../../x.html'",
+                                          "kk/c.html: unsafe markup: <script> element",
+                                          "kk/c.html: broken internal link 'd.html'"]
 
 
 def test_switcher_links_the_same_page_in_other_languages():

@@ -62,7 +62,7 @@ class BookReport:
     skipped: tuple = ()
     site: Path = field(default=None)
     pdfs: tuple = ()  # PDFs in the published site: the latest edition's at the root (kk, ru, en), then each edition's
-    timings: dict = field(default_factory=dict)  # seconds per stage: assemble, pages (html and PDFs), root, check
+    timings: dict = field(default_factory=dict)  # seconds per stage: assemble, pages (html and PDFs, the rest), root, check
     editions: tuple = ()  # every edition on the site, oldest first
     reused: tuple = ()  # (edition, lang) builds taken from the site cache (sources unchanged)
     work: dict = field(default_factory=dict)  # seconds of Jupyter Book builds and of PDF prints, summed over workers
@@ -249,10 +249,12 @@ def _remove_leftovers(build_dir: Path) -> None:
 
 
 def _assemble_editions(publications: list[Publication], project: Path, runs_root: Path, data_dir: Path,
-                       dest: Path) -> tuple[dict, dict, dict]:
+                       dest: Path, assembled=lambda edition_trees: None) -> tuple[dict, dict, dict]:
     """Plan every edition (the switcher needs all their pages), then write each edition's three trees.
 
-    Returns ``{edition: plan}``, ``{(edition, lang): source tree}`` and ``{edition: its page paths}``.
+    ``assembled`` is called with ``{(edition, lang): source tree}`` as soon as an edition's trees are
+    written (the page builds start while the next edition is assembled). Returns ``{edition: plan}``,
+    ``{(edition, lang): source tree}`` and ``{edition: its page paths}``.
     """
     from analysis.book.what_changed import compare_editions
 
@@ -271,7 +273,9 @@ def _assemble_editions(publications: list[Publication], project: Path, runs_root
         plan, edition_trees = assemble(sources(pub, changes=changes),
                                        dest / edition_folder(pub.edition), prepared[pub.edition])
         plans[pub.edition] = plan
-        trees.update({(pub.edition, lang): tree for lang, tree in edition_trees.items()})
+        edition_trees = {(pub.edition, lang): tree for lang, tree in edition_trees.items()}
+        trees.update(edition_trees)
+        assembled(edition_trees)
     return plans, trees, site_pages
 
 
@@ -279,53 +283,66 @@ class _PageBuilder:
     """Each edition's and language's pages, ``jobs`` at a time: its Jupyter Book build, moved into the site,
     then its PDF (a worker thread keeps one Chromium for all it prints) and its copy in the site cache.
 
-    One language's chain needs nothing of the others', so builds and prints interleave and both cores
-    stay busy to the end (the PDFs of an edition no longer wait for the slowest of its builds). A build
-    whose sources are unchanged is copied from the site cache, PDF included. Every failure is reported
-    together; ``seconds`` sums the work of each kind over the workers.
+    One language's chain needs nothing of the others', so chains start as soon as their edition is
+    assembled (:meth:`add`) and builds and prints interleave: both cores stay busy to the end. A build
+    whose sources are unchanged is copied from the site cache, PDF included. :meth:`finish` waits for
+    every chain and reports every failure together; ``seconds`` sums the work of each kind over the
+    workers.
     """
 
-    def __init__(self, trees: dict, reused: set, keys: dict, publications: dict, work: Path, site: Path,
-                 build_dir: Path):
-        self.trees, self.reused, self.keys, self.publications = trees, reused, keys, publications
-        self.work, self.site, self.build_dir = work, site, build_dir
+    def __init__(self, publications: dict, work: Path, site: Path, build_dir: Path):
+        self.publications, self.work, self.site, self.build_dir = publications, work, site, build_dir
+        self.trees, self.keys, self.reused = {}, {}, set()
         self.seconds = {"html": 0.0, "pdf": 0.0}
         self._lock = threading.Lock()
+        self._todo = queue.SimpleQueue()
+        self._errors: list[str] = []
+        self._workers: list[threading.Thread] = []
+        self._cancelled = False
 
-    def run(self, jobs: int) -> None:
+    def start(self, jobs: int) -> "_PageBuilder":
         (self.build_dir / "logs").mkdir(exist_ok=True)
-        for year in {year for year, _ in self.trees}:
-            (self.site / edition_folder(year)).mkdir(exist_ok=True)
-        todo = queue.SimpleQueue()
-        for key in self.trees:
-            todo.put(key)
-        errors: list[str] = []
-        workers = [threading.Thread(target=self._worker, args=(todo, errors), daemon=True)
-                   for _ in range(max(1, min(jobs, len(self.trees))))]
-        for worker in workers:
+        self._workers = [threading.Thread(target=self._worker, daemon=True) for _ in range(max(1, jobs))]
+        for worker in self._workers:
             worker.start()
-        for worker in workers:
-            worker.join()
-        if errors:
-            raise BookError("\n".join(dict.fromkeys(errors)))  # a missing Chromium is said once
+        return self
 
-    def _worker(self, todo: queue.SimpleQueue, errors: list) -> None:
+    def add(self, trees: dict) -> None:
+        """Queue the chains of ``{(edition, lang): source tree}`` (cache keys computed here)."""
+        for key, tree in trees.items():
+            pub = self.publications[key[0]]
+            self.keys[key] = tree_key(tree, pub.pdf)
+            if cached(self.build_dir, self.keys[key]) is not None:
+                self.reused.add(key)
+            self.trees[key] = tree
+            (self.site / edition_folder(key[0])).mkdir(exist_ok=True)
+            self._todo.put(key)
+
+    def finish(self, cancel: bool = False) -> None:
+        """Wait for the chains (``cancel``: only those already started) and raise their failures."""
+        self._cancelled = cancel
+        for _ in self._workers:
+            self._todo.put(None)  # one end mark per worker, behind every chain queued
+        for worker in self._workers:
+            worker.join()
+        if self._errors and not cancel:
+            raise BookError("\n".join(dict.fromkeys(self._errors)))  # a missing Chromium is said once
+
+    def _worker(self) -> None:
         with contextlib.ExitStack() as stack:
             printer = None
-            while True:
-                try:
-                    key = todo.get_nowait()
-                except queue.Empty:
-                    return
+            while (key := self._todo.get()) is not None:
+                if self._cancelled:
+                    continue
                 try:
                     pub = self.publications[key[0]]
                     if pub.pdf and key not in self.reused and printer is None:
                         printer = stack.enter_context(Printer())
                     self._chain(key, pub, printer)
                 except BookError as exc:
-                    errors.append(str(exc))
+                    self._errors.append(str(exc))
                 except BaseException as exc:  # a thread's exception must reach the build, not vanish
-                    errors.append(f"edition {key[0]} ({key[1]}): {type(exc).__name__}: {exc}")
+                    self._errors.append(f"edition {key[0]} ({key[1]}): {type(exc).__name__}: {exc}")
 
     def _chain(self, key: tuple, pub: Publication, printer) -> None:
         year, lang = key
@@ -365,14 +382,17 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
         clock = now
 
     try:
-        with guard():  # the runs are checked and copied while no `aimaq run` can change them
-            plans, trees, site_pages = _assemble_editions(publications, project, runs_root, data_dir, work / "src")
-        pdf_of = {pub.edition: pub.pdf for pub in publications}
-        keys = {key: tree_key(tree, pdf_of[key[0]]) for key, tree in trees.items()}
-        reused = {key for key in trees if cached(build_dir, keys[key]) is not None}
-        lap("assemble")
-        pages = _PageBuilder(trees, reused, keys, {pub.edition: pub for pub in publications}, work, site, build_dir)
-        pages.run(jobs)
+        pages = _PageBuilder({pub.edition: pub for pub in publications}, work, site, build_dir).start(jobs)
+        try:
+            with guard():  # the runs are checked and copied while no `aimaq run` can change them
+                plans, trees, site_pages = _assemble_editions(publications, project, runs_root, data_dir,
+                                                              work / "src", pages.add)
+            lap("assemble")  # the first editions' pages are being built meanwhile
+        except BaseException:
+            pages.finish(cancel=True)  # the assembly's own error is the one to report
+            raise
+        pages.finish()
+        keys, reused = pages.keys, pages.reused
         printed = [site / edition_folder(pub.edition) / lang / pub.pdf_name(lang)
                    for pub in publications if pub.pdf for lang in LANGS]
         lap("pages")
@@ -388,7 +408,7 @@ def _build_locked(publications: list[Publication], project: Path, build_dir: Pat
             landing_html(latest, site, runs_root / str(latest.edition), _edition_links(publications, ""), site),
             encoding="utf-8")
         lap("root")
-        problems = check_site(site)
+        problems = check_site(site, jobs)
         if problems:
             raise BookError(f"the built site is not publishable ({len(problems)} problems):\n" + "\n".join(problems[:20]))
         lap("check")

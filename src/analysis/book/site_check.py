@@ -127,17 +127,13 @@ def internal_links(page: Path, page_html: str) -> list[tuple[str, Path]]:
     return _links_in(page, _parse(page_html))
 
 
-def check_site(site: Path) -> list[str]:
-    """Problems found in every HTML page of a built site (empty list: publishable)."""
-    site = Path(os.path.abspath(site))
+def _page_problems(site: Path, pages: list[Path]) -> list[str]:
+    """Unsafe markup and broken or escaping internal links of ``pages`` (paths under ``site``)."""
     problems = []
     exists: dict[Path, bool] = {}
-    for page in sorted(site.rglob("*.html")):
-        relative = page.relative_to(site)
-        if "_static" in relative.parts:
-            continue
+    for page in pages:
         document = _parse(page.read_text(encoding="utf-8", errors="replace"))
-        where = relative.as_posix()
+        where = page.relative_to(site).as_posix()
         problems += [f"{where}: unsafe markup: {p}" for p in _unsafe_in(document)]
         for url, target in _links_in(page, document):
             if target not in exists:
@@ -146,6 +142,26 @@ def check_site(site: Path) -> list[str]:
                 problems.append(f"{where}: broken internal link {url!r}")
             elif site not in target.parents and target != site:
                 problems.append(f"{where}: link {url!r} leaves the site")
+    return problems
+
+
+def check_site(site: Path, jobs: int = 1) -> list[str]:
+    """Problems found in every HTML page of a built site (empty list: publishable).
+
+    ``jobs`` processes share the pages (in slices of the sorted list, so the problems come in page
+    order) and the check of the downloads; a site of seven editions has over a thousand pages.
+    """
     from analysis.book.download_check import download_problems  # every CSV and data package reads back
 
-    return problems + download_problems(site)
+    site = Path(os.path.abspath(site))
+    pages = [page for page in sorted(site.rglob("*.html")) if "_static" not in page.relative_to(site).parts]
+    if jobs <= 1:
+        return _page_problems(site, pages) + download_problems(site)
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    size = -(-len(pages) // jobs)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        downloads = pool.submit(download_problems, site)
+        slices = [pool.submit(_page_problems, site, pages[i:i + size]) for i in range(0, len(pages), size)]
+        return [problem for part in slices for problem in part.result()] + downloads.result()
