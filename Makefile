@@ -69,7 +69,9 @@ check: bytecode
 run: check
 	$(BIN)/aimaq run
 
-book: run
+# The PDF editions print with Debian's Chromium, installed first so a missing browser stops the
+# set-up before the runs rather than after them.
+book: browser run
 	$(BIN)/aimaq book
 
 # Debian's Chromium for the browser tests and the PDF editions (Playwright's own browser download

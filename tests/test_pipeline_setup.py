@@ -91,3 +91,15 @@ def test_book_setup_installs_runtime_only_and_a_second_setup_installs_nothing(tm
     assert _installed(project, "honestdid") == bool(list(Path("/opt/wheels").glob(f"torch-{torch}-*.whl")))
     again = _make(project, "install-test")
     assert "Nothing to be done" in again.stdout, again.stdout + again.stderr
+
+
+def test_make_book_installs_the_browser_its_pdfs_need_before_the_runs():
+    # `make -n` prints the recipes in the order make would run them, without running any.
+    plan = subprocess.run(["make", "-C", str(ROOT), "-n", "-B", "book"], capture_output=True, text=True,
+                          timeout=60)
+    assert plan.returncode == 0, plan.stderr
+    lines = plan.stdout.splitlines()
+    browser = next(i for i, line in enumerate(lines) if "apt-get install" in line and "chromium" in line)
+    run = next(i for i, line in enumerate(lines) if line.strip().endswith("aimaq run"))
+    book = next(i for i, line in enumerate(lines) if line.strip().endswith("aimaq book"))
+    assert browser < run < book
