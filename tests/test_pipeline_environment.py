@@ -17,9 +17,28 @@ def test_changing_any_installed_version_changes_the_environment_key():
         class Bumped:  # the same distribution at another version, as in a copy with another pin
             metadata = dist.metadata
             version = dist.version + ".post1"
+            requires = dist.requires
 
         changed = [Bumped if d is dist else d for d in installed]
         assert cache.environment_fingerprint(changed) != base, name
+
+
+def _pins(path: Path) -> set[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {cache._normalized(line.split("==")[0]) for line in lines if "==" in line and not line.startswith("#")}
+
+
+def test_the_environment_is_the_runtime_pins_and_test_only_pins_leave_the_key_alone():
+    root = Path(__file__).resolve().parents[1]
+    installed = list(metadata.distributions())
+    closure = {cache._normalized(d.metadata["Name"]) for d in cache.runtime_closure(installed)}
+    # requirements.txt is generated without setuptools; the project itself is the closure's root.
+    assert closure - {"aimaq", "setuptools"} == _pins(root / "requirements.txt")
+    test_only = _pins(root / "requirements-test.txt") - _pins(root / "requirements.txt")
+    assert {"pytest", "pyfixest"} <= test_only and not closure & test_only
+    # Installing or removing the test pins (make test after make book) keeps every run cached.
+    without_tests = [d for d in installed if cache._normalized(d.metadata["Name"]) not in test_only]
+    assert cache.environment_fingerprint(without_tests) == cache.environment_fingerprint(installed)
 
 
 def test_library_key_follows_the_environment(monkeypatch):
@@ -52,6 +71,7 @@ def test_a_changed_pin_reexecutes_every_run(tmp_path, monkeypatch):
     class Bumped:
         metadata = pandas.metadata
         version = pandas.version + ".post1"
+        requires = pandas.requires
 
     monkeypatch.setattr(metadata, "distributions", lambda: [Bumped if d is pandas else d for d in installed])
     again = run_pipeline(root=root, providers=PROVIDERS, jobs=2)

@@ -42,10 +42,13 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# The distribution whose run-time requirements are the environment of every run (pyproject.toml).
+PROJECT_DISTRIBUTION = "aimaq"
 CACHE_FORMAT = "aimaq-cache-2"  # 2: data_dir="" no longer injected
 _TMP_PREFIX = ".tmp-"
 # Rooms of src/analysis that notebooks never import: editing them must not
@@ -195,23 +198,66 @@ def data_fingerprints(data_dir: str | Path, editions, without=frozenset()) -> di
     return {edition: digest.hexdigest() for edition, digest in digests.items()}
 
 
-def environment_fingerprint(distributions=None) -> str:
-    """sha256 of every installed distribution's name and version (``importlib.metadata``).
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-    Upgrading any pin (matplotlib, pandas, numpy, statsmodels …) changes every run's key.
+
+def runtime_closure(distributions, project: str = PROJECT_DISTRIBUTION) -> list:
+    """The installed distributions the project needs at run time: its requirements without extras,
+    and theirs, transitively, with environment markers evaluated (``packaging``).
+
+    Test-only pins (pytest, the reference implementations) are outside it, so installing them for
+    ``make test`` does not invalidate the book's runs; the runtime pins of ``requirements.txt`` are
+    exactly this closure. Where the project is not installed (a bare checkout), every distribution.
 
     Examples
     --------
     >>> from types import SimpleNamespace as D
-    >>> a = environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.0")])
-    >>> a == environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.1")])
+    >>> def dist(name, *requires):
+    ...     return D(metadata={"Name": name}, version="1", requires=list(requires))
+    >>> found = [dist("aimaq", "pandas", "pytest; extra == 'test'"), dist("pandas", "numpy>=1"),
+    ...          dist("numpy"), dist("pytest")]
+    >>> sorted(d.metadata["Name"] for d in runtime_closure(found))
+    ['aimaq', 'numpy', 'pandas']
+    """
+    from packaging.requirements import Requirement
+
+    by_name = {_normalized(d.metadata["Name"]): d for d in distributions if d.metadata["Name"]}
+    if _normalized(project) not in by_name:
+        return list(by_name.values())
+    needed, queue = {}, [_normalized(project)]
+    while queue:
+        name = queue.pop()
+        if name in needed or name not in by_name:
+            continue
+        needed[name] = by_name[name]
+        for line in by_name[name].requires or ():
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                queue.append(_normalized(requirement.name))
+    return list(needed.values())
+
+
+def environment_fingerprint(distributions=None) -> str:
+    """sha256 of the Python version and of the name and version of every installed distribution the
+    book needs at run time (:func:`runtime_closure`, ``importlib.metadata``).
+
+    Upgrading any runtime pin (matplotlib, pandas, numpy, statsmodels …) changes every run's key;
+    installing the test-only pins does not.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as D
+    >>> a = environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.0", requires=None)])
+    >>> a == environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.1", requires=None)])
     False
     """
+    import platform
     from importlib import metadata
 
-    found = metadata.distributions() if distributions is None else distributions
-    pins = sorted({f"{d.metadata['Name'].lower()}=={d.version}" for d in found if d.metadata["Name"]})
-    return hashlib.sha256("\n".join(pins).encode()).hexdigest()
+    found = runtime_closure(metadata.distributions() if distributions is None else distributions)
+    pins = sorted({f"{_normalized(d.metadata['Name'])}=={d.version}" for d in found})
+    return hashlib.sha256("\n".join([f"python=={platform.python_version()}", *pins]).encode()).hexdigest()
 
 
 def library_fingerprint(package_dir: str | Path | None = None) -> str:
