@@ -28,16 +28,20 @@ Examples
 {'C': 1, 'B': 2, 'A': 3}
 """
 
-from analysis.index.build import build_index
-from analysis.index.coherence import coherence
-from analysis.index.framework import Framework, FrameworkError, Method, Pillar, Rule, load_framework
-from analysis.index.overtime import index_over_time
-from analysis.index.headline import share_below_threshold
-from analysis.index.prepare import IndexInputError, coverage, covered_years
-from analysis.index.results import (CoherenceReport, IndexOverTime, IndexResult, SelectionResult,
-                                    SensitivityResult)
-from analysis.index.selection import select_regions
-from analysis.index.sensitivity import sensitivity
+import importlib
+
+# Each public name and the module that defines it. They are imported on first use (PEP 562): every
+# `aimaq run` reads the framework (analysis.index.framework) to plan its runs, and the estimators'
+# imports (scipy.stats, about a second) would otherwise come with it.
+_EXPORTS = {
+    "build_index": "build", "coherence": "coherence", "index_over_time": "overtime",
+    "share_below_threshold": "headline", "select_regions": "selection", "sensitivity": "sensitivity",
+    "Framework": "framework", "FrameworkError": "framework", "Method": "framework", "Pillar": "framework",
+    "Rule": "framework", "load_framework": "framework",
+    "IndexInputError": "prepare", "coverage": "prepare", "covered_years": "prepare",
+    "CoherenceReport": "results", "IndexOverTime": "results", "IndexResult": "results",
+    "SelectionResult": "results", "SensitivityResult": "results",
+}
 
 __all__ = [
     "share_below_threshold",
@@ -46,3 +50,15 @@ __all__ = [
     "IndexInputError", "IndexResult", "CoherenceReport", "SensitivityResult", "SelectionResult",
     "IndexOverTime",
 ]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value  # once imported, a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_EXPORTS])

@@ -202,61 +202,71 @@ def _normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def runtime_closure(distributions, project: str = PROJECT_DISTRIBUTION) -> list:
-    """The installed distributions the project needs at run time: its requirements without extras,
-    and theirs, transitively, with environment markers evaluated (``packaging``).
+def installed_distributions() -> list[tuple[str, str, list[str]]]:
+    """``(name, version, requirements)`` of every installed distribution (``importlib.metadata``),
+    each one's metadata parsed once (every ``Distribution.version`` or ``.requires`` parses it again)."""
+    from importlib import metadata
 
-    Test-only pins (pytest, the reference implementations) are outside it, so installing them for
-    ``make test`` does not invalidate the book's runs; the runtime pins of ``requirements.txt`` are
-    exactly this closure. Where the project is not installed (a bare checkout), every distribution.
+    found = []
+    for dist in metadata.distributions():
+        meta = dist.metadata
+        if meta["Name"]:
+            found.append((meta["Name"], meta["Version"], meta.get_all("Requires-Dist") or []))
+    return found
+
+
+def runtime_closure(installed, project: str = PROJECT_DISTRIBUTION) -> dict[str, str]:
+    """Name and version of the installed distributions the project needs at run time: its
+    requirements without extras, and theirs, transitively, environment markers evaluated (``packaging``).
+
+    ``installed``: ``(name, version, requirements)`` triples, as :func:`installed_distributions` gives.
+    Test-only pins (pytest, the reference implementations) are outside the closure, so installing them
+    for ``make test`` does not invalidate the book's runs; the pins of ``requirements.txt`` are exactly
+    this closure. Where the project is not installed (a bare checkout), every distribution.
 
     Examples
     --------
-    >>> from types import SimpleNamespace as D
-    >>> def dist(name, *requires):
-    ...     return D(metadata={"Name": name}, version="1", requires=list(requires))
-    >>> found = [dist("aimaq", "pandas", "pytest; extra == 'test'"), dist("pandas", "numpy>=1"),
-    ...          dist("numpy"), dist("pytest")]
-    >>> sorted(d.metadata["Name"] for d in runtime_closure(found))
-    ['aimaq', 'numpy', 'pandas']
+    >>> found = [("aimaq", "0.1", ["pandas", "pytest; extra == 'test'"]), ("pandas", "2.3", ["numpy>=1"]),
+    ...          ("numpy", "2.4", []), ("pytest", "9.0", [])]
+    >>> runtime_closure(found)
+    {'aimaq': '0.1', 'pandas': '2.3', 'numpy': '2.4'}
     """
     from packaging.requirements import Requirement
 
-    by_name = {_normalized(d.metadata["Name"]): d for d in distributions if d.metadata["Name"]}
+    by_name = {_normalized(name): (version, requires) for name, version, requires in installed}
     if _normalized(project) not in by_name:
-        return list(by_name.values())
+        return {name: version for name, (version, _) in by_name.items()}
     needed, queue = {}, [_normalized(project)]
     while queue:
-        name = queue.pop()
+        name = queue.pop(0)
         if name in needed or name not in by_name:
             continue
-        needed[name] = by_name[name]
-        for line in by_name[name].requires or ():
+        version, requires = by_name[name]
+        needed[name] = version
+        for line in requires:
             requirement = Requirement(line)
             if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
                 queue.append(_normalized(requirement.name))
-    return list(needed.values())
+    return needed
 
 
-def environment_fingerprint(distributions=None) -> str:
+def environment_fingerprint(installed=None) -> str:
     """sha256 of the Python version and of the name and version of every installed distribution the
-    book needs at run time (:func:`runtime_closure`, ``importlib.metadata``).
+    book needs at run time (:func:`runtime_closure` of :func:`installed_distributions`).
 
     Upgrading any runtime pin (matplotlib, pandas, numpy, statsmodels …) changes every run's key;
     installing the test-only pins does not.
 
     Examples
     --------
-    >>> from types import SimpleNamespace as D
-    >>> a = environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.0", requires=None)])
-    >>> a == environment_fingerprint([D(metadata={"Name": "numpy"}, version="2.0.1", requires=None)])
+    >>> a = environment_fingerprint([("numpy", "2.0.0", [])])
+    >>> a == environment_fingerprint([("numpy", "2.0.1", [])])
     False
     """
     import platform
-    from importlib import metadata
 
-    found = runtime_closure(metadata.distributions() if distributions is None else distributions)
-    pins = sorted({f"{_normalized(d.metadata['Name'])}=={d.version}" for d in found})
+    closure = runtime_closure(installed_distributions() if installed is None else installed)
+    pins = sorted(f"{name}=={version}" for name, version in closure.items())
     return hashlib.sha256("\n".join([f"python=={platform.python_version()}", *pins]).encode()).hexdigest()
 
 
