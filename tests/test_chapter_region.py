@@ -338,3 +338,12 @@ def test_verdict_sentences_agree_with_the_numbers(pages, chapters):
         for then, now in ranks_said:
             assert abs(int(then) - int(now)) >= R.RANK_MOVE_MIN
     assert "not selected" in pages["KZ-71"]["en"] or "is selected" in pages["KZ-71"]["en"]
+
+
+def test_every_profile_indicator_has_a_figure_of_three_panels_at_most():
+    from analysis.report.region_page import FIGURE_GROUPS
+
+    grouped = [i for _caption, group in FIGURE_GROUPS for i in group]
+    assert sorted(grouped) == sorted(R.PROFILE_INDICATORS)  # each in exactly one figure
+    # one GRP per capita is drawn (real where there is a volume index), so a figure holds three panels
+    assert all(len(set(group) - {"grp_per_capita"}) <= 3 for _caption, group in FIGURE_GROUPS)

@@ -128,3 +128,22 @@ def test_edition_figure_texts_are_legible():
             fig = draw(lang)
             problems[f"{nb}: {caption[:50]} [{lang}]"] = text_problems(fig) + side_by_side_panels(fig)
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+@pytest.mark.slow
+def test_edition_figures_fit_a_printed_page_at_their_own_size():
+    """In the PDF an image is laid out at its own size (one pixel per CSS pixel, 96 to the inch), shrunk to
+    the text block's width where wider; taller than the page allows, the print stylesheet would shrink it
+    and its texts below legibility. So every figure fits: six stacked region panels did not (421 mm)."""
+    from analysis.book.pdf import CONTENT_WIDTH_MM, FIGURE_MAX_HEIGHT_MM
+    from analysis.plots._common import DPI
+
+    too_tall = {}
+    for nb, caption, draw in _figures():
+        fig = draw("ru")
+        width_in, height_in = fig.get_size_inches()
+        width_mm, height_mm = (25.4 * DPI / 96 * size for size in (width_in, height_in))
+        printed = height_mm * min(1.0, CONTENT_WIDTH_MM / width_mm)
+        if printed > FIGURE_MAX_HEIGHT_MM:
+            too_tall[f"{nb}: {caption[:50]}"] = round(printed)
+    assert too_tall == {}

@@ -68,8 +68,16 @@ LABELS = {
            "source": "Source: Bureau of National Statistics of the Republic of Kazakhstan; Aimaq calculations."},
 }
 
+#: A4 and the print margins (top, right, bottom, left), in millimetres.
+PAGE_MM, MARGINS_MM = (210, 297), (20, 18, 22, 18)
+#: The text block a figure is laid out in; a figure's image may fill its width, and its height up to
+#: FIGURE_MAX_HEIGHT_MM (the rest of the page is left for its caption and source). A taller image is
+#: shrunk to that height rather than cut over two pages; the figures are drawn to fit without it.
+CONTENT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM[1] - MARGINS_MM[3]
+FIGURE_MAX_HEIGHT_MM = 225
+
 PRINT_CSS = """
-@page { size: A4; margin: 20mm 18mm 22mm 18mm;
+@page { size: A4; margin: %dmm %dmm %dmm %dmm;
         @bottom-center { content: counter(page) " / " counter(pages); font: 9pt "DejaVu Sans", sans-serif; } }
 @page :first { @bottom-center { content: none; } }
 html { font: 10.5pt/1.45 "DejaVu Serif", serif; color: #000; }
@@ -84,14 +92,15 @@ h1, h2, h3 { break-after: avoid; }
 .pdf-toc li { display: flex; margin: 1.2mm 0; } .pdf-toc .pdf-page { min-width: 2.5em; text-align: right; } .pdf-toc a { color: #000; text-decoration: none; }
 .pdf-toc .dots { flex: 1; border-bottom: 1px dotted #777; margin: 0 2mm 1.2mm; } .pdf-toc .part { font-weight: bold; margin-top: 4mm; }
 .pdf-chapter { break-before: page; }
-img { max-width: 100%; height: auto; } figure { margin: 4mm 0; break-inside: avoid; }
+img { max-width: 100%%; height: auto; } figure { margin: 4mm 0; break-inside: avoid; }
+figure img { width: auto; max-height: %dmm; }
 figcaption, .pdf-caption { font-size: 9pt; margin-top: 1.5mm; } .pdf-source { font-size: 8pt; color: #333; margin-top: 1mm; }
 table { border-collapse: collapse; font-size: 8pt; margin: 2mm 0; break-inside: auto; }
 th, td { border: 0.5pt solid #999; padding: 1mm 1.5mm; vertical-align: top; } thead { display: table-header-group; }
 tr { break-inside: avoid; } a { color: #000; }
 .pdf-mark { position: absolute; font-size: 2pt; color: #fff; }
 .pdf-table { margin: 4mm 0; } .pdf-table .pdf-caption { margin: 0 0 1mm; }
-"""
+""" % (*MARGINS_MM, FIGURE_MAX_HEIGHT_MM)
 
 
 def labels(lang: str) -> dict:

@@ -67,7 +67,8 @@ def _draw_vintages(years: tuple, folder):
     dated = [(v, span) for v, span in dated if span is not None]
     if not dated:
         raise ValueError(f"years {min(years)}–{max(years)}: no boundary vintage of {folder / 'geo'} is in force")
-    fig, axes = new_figure(figsize=(5.0, 2.9 * len(dated)), nrows=len(dated))  # stacked: legible on a phone
+    # Stacked (legible on a phone); 2.5 in a map keeps the three of today's data on one printed page.
+    fig, axes = new_figure(figsize=(5.0, 2.5 * len(dated)), nrows=len(dated))
     axes = list(axes) if len(dated) > 1 else [axes]
     previous = None
     panels = []

@@ -372,6 +372,18 @@ def _index_sentences(ch, lang: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+#: The profile's indicators over time in two figures, the economy, then society and the environment. The
+#: panels are stacked in one column (side by side, a phone would shrink them); six of them would be taller
+#: than a printed page, and the PDF would cut a panel in two. Three fit on one page.
+FIGURE_GROUPS = (
+    (N_("Economic indicators of {region} over time compared with Kazakhstan and the range of all regions"),
+     ("grp_per_capita_real", "grp_per_capita", "income_per_capita_nominal_monthly", "unemployment_rate")),
+    (N_("Social and environmental indicators of {region} over time compared with Kazakhstan and the range "
+        "of all regions"),
+     ("life_expectancy_at_birth", "doctors_per_10k", "emissions_per_capita")),
+)
+
+
 def region_page(ch) -> None:
     """The ``regions/<code>`` page of a :class:`analysis.chapters.region.RegionChapter`."""
     from analysis import plots
@@ -401,11 +413,12 @@ def region_page(ch) -> None:
         each_lang(lambda lang: gettext("Changes of money are in per cent: real where BNS publishes a volume index, "
                                        "otherwise nominal (the Prices column says which); other changes are in the "
                                        "indicator's unit.", lang))
-    if ch.figure_indicators:
-        figure(lambda lang: plots.region_indicators_figure(ch.panel, ch.national, ch.region,
-                                                           list(ch.figure_indicators), lang, data_dir=data_dir),
-               N_("Key indicators of {region} over time compared with Kazakhstan and the range of all regions"),
-               region=region)
+    for caption, group in FIGURE_GROUPS:
+        shown = [i for i in ch.figure_indicators if i in group]
+        if shown:
+            figure(lambda lang, shown=shown: plots.region_indicators_figure(ch.panel, ch.national, ch.region,
+                                                                            shown, lang, data_dir=data_dir),
+                   caption, region=region)
 
     heading(N_("Five years against the country"))
     if ch.movements:
