@@ -410,3 +410,17 @@ def test_an_edit_reexecutes_the_pages_that_declare_its_column_and_serves_the_res
         assert (root / f"_build/runs/2022/{page}.ipynb").read_bytes() == \
             (tmp_path / f"fresh/runs/2022/{page}.ipynb").read_bytes()
     assert build(root, keep_going=True).counts["cached"] == 3
+
+
+def test_a_spare_kernel_by_default(monkeypatch):
+    """One kernel more than the usable cores (a kernel waits between runs); an explicit count is kept."""
+    import os
+
+    from analysis.pipeline import executors
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert executors.usable_cores() == 2 and executors.default_jobs() == 3
+    with executors.LocalExecutor() as pool:
+        assert pool.jobs == 3
+    with executors.LocalExecutor(jobs=1) as pool:
+        assert pool.jobs == 1

@@ -51,7 +51,7 @@ def _say(console, message: str) -> None:
 @app.command("run")
 def run(
     edition: Optional[list[int]] = typer.Option(None, "--edition", help="Report year to build (repeatable); default all editions."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel kernels; default the number of cores."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Parallel kernels; default one more than the cores (a kernel waits between runs)."),
     keep_going: bool = typer.Option(False, "--keep-going", help="Run everything despite failures, then list them."),
     executor: str = typer.Option("local", "--executor", help="local (default, no server) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (with --executor dask)."),

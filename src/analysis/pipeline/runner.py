@@ -200,7 +200,7 @@ def run_pipeline(editions: Iterable[int] | None = None, *, jobs: int | None = No
     editions : iterable of int, optional
         Report years to build; default every edition of the manifest.
     jobs : int, optional
-        Parallel kernels; default the number of usable cores.
+        Parallel kernels; default one more than the usable cores (:func:`executors.default_jobs`).
     keep_going : bool
         Run everything even after a failure (the failures are all reported);
         otherwise stop at the first failure and mark the rest ``skipped``.
