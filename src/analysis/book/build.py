@@ -292,7 +292,8 @@ class _PageBuilder:
 
     def __init__(self, publications: dict, work: Path, site: Path, build_dir: Path):
         self.publications, self.work, self.site, self.build_dir = publications, work, site, build_dir
-        self.trees, self.keys, self.reused = {}, {}, set()
+        self.trees, self.keys = {}, {}
+        self.reused: dict[tuple, Path] = {}  # (edition, lang) -> its build in the site cache
         self.seconds = {"html": 0.0, "pdf": 0.0}
         self._lock = threading.Lock()
         self._todo = queue.SimpleQueue()
@@ -312,8 +313,8 @@ class _PageBuilder:
         for key, tree in trees.items():
             pub = self.publications[key[0]]
             self.keys[key] = tree_key(tree, pub.pdf)
-            if cached(self.build_dir, self.keys[key]) is not None:
-                self.reused.add(key)
+            if (built := cached(self.build_dir, self.keys[key])) is not None:
+                self.reused[key] = built
             self.trees[key] = tree
             (self.site / edition_folder(key[0])).mkdir(exist_ok=True)
             self._todo.put(key)
@@ -348,7 +349,7 @@ class _PageBuilder:
         year, lang = key
         target = self.site / edition_folder(year) / lang
         if key in self.reused:  # built before from the same sources: as it was published
-            shutil.copytree(cached(self.build_dir, self.keys[key]), target)
+            shutil.copytree(self.reused[key], target)
             return
         started = time.perf_counter()
         out = self.work / "out" / str(year) / lang
